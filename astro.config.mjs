@@ -1,0 +1,13 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+
+// The server executes procedures against a Docker host, so it listens on loopback
+// unless an operator opts in to something wider with HOST.
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
+  telemetry: false,
+  devToolbar: { enabled: false },
+});
