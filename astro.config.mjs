@@ -8,6 +8,5 @@ export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
-  telemetry: false,
   devToolbar: { enabled: false },
 });

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { formatZodIssues } from '../shared/format-zod-issues.ts';
+
+/** Settings read from the environment when the server starts. */
+export const appConfigSchema = z.object({
+  /** Folder of markdown docs to serve. */
+  DOCS_DIR: z.string().min(1).default('./content'),
+  /** Folder for the SQLite database and other state. */
+  DATA_DIR: z.string().min(1).default('./data'),
+});
+export type AppConfig = { docsDir: string; dataDir: string };
+
+/** The environment is invalid; the message names each variable and what it must be. */
+export class InvalidConfigError extends Error {
+  readonly code = 'InvalidConfig';
+}
+
+/** Reads configuration from environment variables, resolving paths against the working directory. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = appConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new InvalidConfigError(`Invalid configuration:\n${formatZodIssues(parsed.error).join('\n')}`);
+  }
+  return {
+    docsDir: path.resolve(cwd, parsed.data.DOCS_DIR),
+    dataDir: path.resolve(cwd, parsed.data.DATA_DIR),
+  };
+}

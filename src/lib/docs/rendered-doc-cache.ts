@@ -1,0 +1,52 @@
+import type { DocRecord } from './doc-record.ts';
+import type { DocSet } from './doc-set.ts';
+import { resolveReference } from './resolve-reference.ts';
+import { buildIdMatcher, type IdMatcher } from './id-mentions.ts';
+import type { MarkdownRenderer, RenderedDoc } from '../markdown/render-markdown.ts';
+import type { CodeBlockDecorator } from '../markdown/code-blocks.ts';
+
+/** The URL of a doc page. */
+export function docHref(id: string, anchor: string | null = null): string {
+  return `/docs/${encodeURIComponent(id)}${anchor ? `#${encodeURIComponent(anchor)}` : ''}`;
+}
+
+/**
+ * Rendered HTML per doc, kept until anything in the docs folder changes: a new or renamed
+ * doc can turn a broken mention elsewhere into a link, so every page is rendered afresh then.
+ */
+export class RenderedDocCache {
+  private readonly renderer: MarkdownRenderer;
+  private version = -1;
+  private matcher: IdMatcher | null = null;
+  private readonly pages = new Map<string, Promise<RenderedDoc>>();
+
+  constructor(renderer: MarkdownRenderer) {
+    this.renderer = renderer;
+  }
+
+  /** The doc's body as safe HTML with its table of contents. */
+  get(set: DocSet, doc: DocRecord, decorateCodeBlock?: CodeBlockDecorator): Promise<RenderedDoc> {
+    if (set.version !== this.version) {
+      this.pages.clear();
+      this.version = set.version;
+      this.matcher = buildIdMatcher(set.contract, set.byId.keys());
+    }
+    const key = doc.id;
+    let page = this.pages.get(key);
+    if (!page) {
+      const matchIds = this.matcher!;
+      page = this.renderer.render(doc.body, {
+        linker: {
+          matchIds,
+          resolve: (kind, target) => resolveReference(kind, target, doc.path, set.index),
+          hrefForDoc: docHref,
+        },
+        ...(decorateCodeBlock ? { decorateCodeBlock } : {}),
+      });
+      this.pages.set(key, page);
+      // A failed render must not stick in the cache.
+      page.catch(() => this.pages.delete(key));
+    }
+    return page;
+  }
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { unified, type Processor } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import remarkRehype from 'remark-rehype';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize from 'rehype-sanitize';
+import rehypeSlug from 'rehype-slug';
+import rehypeAutolinkHeadings from 'rehype-autolink-headings';
+import rehypeStringify from 'rehype-stringify';
+import rehypeShikiFromHighlighter from '@shikijs/rehype/core';
+import { createHighlighter, type HighlighterGeneric } from 'shiki';
+import type { Root as MdastRoot } from 'mdast';
+import type { Root as HastRoot } from 'hast';
+import { visit } from 'unist-util-visit';
+import { docSanitizeSchema } from './sanitize-schema.ts';
+import { rehypeLinkReferences, type ReferenceLinker } from './link-references.ts';
+import { collectHeadings, type TocEntry } from './collect-headings.ts';
+import { rehypeCodeBlocks, type CodeBlockDecorator, type CodeBlockInfo } from './code-blocks.ts';
+
+/** A doc body turned into safe HTML, with what the page needs around it. */
+export interface RenderedDoc {
+  html: string;
+  toc: TocEntry[];
+}
+
+/** Per-render inputs: how to link references, and how to decorate code blocks. */
+export interface RenderOptions {
+  linker: ReferenceLinker;
+  decorateCodeBlock?: CodeBlockDecorator;
+}
+
+/** Renders markdown bodies; built once, because loading the highlighter's grammars is slow. */
+export interface MarkdownRenderer {
+  render(markdown: string, options: RenderOptions): Promise<RenderedDoc>;
+}
+
+const LANGUAGES = ['bash', 'shellscript', 'yaml', 'json', 'python', 'dockerfile', 'typescript', 'javascript', 'markdown', 'ini', 'toml', 'diff', 'sql', 'html', 'css'];
+const THEME = 'github-light';
+
+/** Builds the markdown pipeline: GFM, raw HTML sanitized, heading anchors, highlighting, doc links. */
+export async function createMarkdownRenderer(): Promise<MarkdownRenderer> {
+  const highlighter = await createHighlighter({ themes: [THEME], langs: LANGUAGES });
+  return {
+    async render(markdown, options) {
+      // A fresh nonce per render marks the code blocks the markdown itself produced, so raw
+      // HTML in a doc cannot pose as one of them.
+      const nonce = randomBytes(12).toString('hex');
+      const blocks: CodeBlockInfo[] = [];
+      const toc: TocEntry[] = [];
+      const processor = buildProcessor(highlighter, options, nonce, blocks, toc);
+      const file = await processor.process(markdown);
+      return { html: String(file), toc };
+    },
+  };
+}
+
+function buildProcessor(
+  highlighter: HighlighterGeneric<never, never>,
+  options: RenderOptions,
+  nonce: string,
+  blocks: CodeBlockInfo[],
+  toc: TocEntry[],
+): Processor<MdastRoot, MdastRoot, HastRoot, HastRoot, string> {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(() => (tree: MdastRoot) => {
+      visit(tree, 'code', (node) => {
+        blocks.push({ index: blocks.length, lang: node.lang ?? null, meta: node.meta ?? null, source: node.value, line: node.position?.start.line ?? null });
+        node.data = { ...node.data, hProperties: { dataBlockNonce: `${nonce}:${blocks.length - 1}` } };
+      });
+    })
+    .use(remarkRehype, { allowDangerousHtml: true })
+    .use(rehypeRaw)
+    .use(rehypeSanitize, docSanitizeSchema)
+    .use(rehypeSlug)
+    .use(rehypeAutolinkHeadings, {
+      behavior: 'append',
+      properties: { className: ['heading-anchor'], ariaLabel: 'Link to this section' },
+      content: { type: 'text', value: '#' },
+    })
+    .use(() => (tree: HastRoot) => void toc.push(...collectHeadings(tree)))
+    .use(rehypeLinkReferences, options.linker)
+    .use(rehypeCodeBlocks, { nonce, blocks, decorate: options.decorateCodeBlock })
+    .use(rehypeShikiFromHighlighter, highlighter as never, { theme: THEME, fallbackLanguage: 'text', defaultLanguage: 'text' })
+    .use(rehypeStringify) as never;
+}

@@ -1,0 +1,13 @@
+import type { APIRoute } from 'astro';
+import { describeDoc } from '../../lib/docs/doc-views.ts';
+import { json } from '../../lib/http/json-response.ts';
+
+/** Every doc with its links both ways and its violations. */
+export const GET: APIRoute = async ({ locals }) => {
+  const set = await locals.services.docs.current();
+  return json({
+    docs: set.docs.map((doc) => describeDoc(set, doc)),
+    violations: set.violations,
+    brokenLinks: set.broken,
+  });
+};

@@ -1,0 +1,12 @@
+import type { APIRoute } from 'astro';
+import { json } from '../lib/http/json-response.ts';
+
+/** Liveness: the server answers and can read its docs folder. */
+export const GET: APIRoute = async ({ locals }) => {
+  try {
+    const set = await locals.services.docs.current();
+    return json({ status: 'ok', docs: set.docs.length });
+  } catch (error) {
+    return json({ status: 'degraded', message: (error as Error).message }, 503);
+  }
+};

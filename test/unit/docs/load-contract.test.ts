@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidDocsContractError, loadContract } from '../../../src/lib/docs/load-contract.ts';
+import { makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
+
+let docs: TempDocs;
+afterEach(() => docs?.cleanup());
+
+const VALID = `version: 1
+allowed_top_level: [adr, epics, _meta]
+frontmatter_exempt: [README.md]
+frontmatter:
+  common_required: [type, id, title, status, owners, created]
+  common_optional: [updated]
+types:
+  epic:
+    folder: epics
+    filename_regex: '^epic-\\d{2}-[a-z-]+\\.md$'
+    id_regex: '^EPIC-\\d{2}$'
+    status_allowed: [planned, done]
+    required: []
+    optional: []
+`;
+
+describe('loadContract', () => {
+  it('falls back to the built-in default when the folder has no contract', () => {
+    docs = makeTempDocs();
+    const contract = loadContract(docs.dir);
+    expect(contract.source).toBeNull();
+    expect(contract.types.map((t) => t.name)).toEqual(['runbook', 'adr', 'reference']);
+  });
+
+  it('reads types other than runbook/adr/reference from the contract', () => {
+    docs = makeTempDocs();
+    docs.write('_meta/docs-contract.yaml', VALID);
+    const contract = loadContract(docs.dir);
+    expect(contract.source).toBe('_meta/docs-contract.yaml');
+    expect(contract.types).toHaveLength(1);
+    expect(contract.types[0]).toMatchObject({ name: 'epic', folder: 'epics', statusAllowed: ['planned', 'done'] });
+    expect(contract.types[0]!.idRegex.test('EPIC-07')).toBe(true);
+  });
+
+  it('accepts folders written relative to the repository (docs/adr)', () => {
+    docs = makeTempDocs();
+    docs.write('_meta/docs-contract.yaml', VALID.replace('folder: epics', 'folder: docs/epics').replace('[adr, epics, _meta]', '[docs/adr, docs/epics, docs/_meta]'));
+    const contract = loadContract(docs.dir);
+    expect(contract.types[0]!.folder).toBe('epics');
+    expect(contract.allowedTopLevel).toEqual(['adr', 'epics', '_meta']);
+  });
+
+  it('names every invalid field of a contract and says what to do', () => {
+    docs = makeTempDocs();
+    docs.write('_meta/docs-contract.yaml', VALID.replace("id_regex: '^EPIC-\\d{2}$'", () => "id_regex: '^EPIC-(\\d{2}$'").replace('status_allowed: [planned, done]', 'status_allowed: []'));
+    expect(() => loadContract(docs.dir)).toThrow(InvalidDocsContractError);
+    try {
+      loadContract(docs.dir);
+    } catch (error) {
+      const problems = (error as InvalidDocsContractError).problems;
+      expect(problems).toContain('types.epic.id_regex: must be a valid regular expression');
+      expect(problems).toContain('types.epic.status_allowed: list at least one status');
+      expect((error as Error).message).toContain('_meta/docs-contract.yaml is not a valid docs contract');
+      expect((error as Error).message).toContain('delete it to use the built-in default');
+    }
+  });
+
+  it('rejects unknown keys and unparsable YAML', () => {
+    docs = makeTempDocs();
+    docs.write('_meta/docs-contract.yaml', `${VALID}colour: blue\n`);
+    expect(() => loadContract(docs.dir)).toThrow(/Unrecognized key.*colour/);
+    docs.write('_meta/docs-contract.yaml', 'version: [1\n');
+    expect(() => loadContract(docs.dir)).toThrow(/YAML does not parse/);
+  });
+});
