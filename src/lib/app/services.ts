@@ -1,21 +1,62 @@
+import path from 'node:path';
 import type { AppConfig } from '../config/load-config.ts';
 import { DocsRepository } from '../docs/docs-repository.ts';
 import { RenderedDocCache } from '../docs/rendered-doc-cache.ts';
 import { createMarkdownRenderer } from '../markdown/render-markdown.ts';
+import { ProcedureCatalog } from '../procedures/procedure-catalog.ts';
+import { InvalidSystemsConfigError, loadSystemsConfig, type SystemsConfig } from '../systems/load-systems-config.ts';
+import { DockerTargets } from '../systems/docker-targets.ts';
+import { SqliteRunStore } from '../runs/sqlite-run-store.ts';
+import { RunEvents } from '../runs/run-events.ts';
+import { RunService } from '../runs/run-service.ts';
 
 /** The long-lived collaborators every route uses, built once per server. */
 export interface Services {
   config: AppConfig;
+  systems: SystemsConfig;
+  /** Why the systems configuration could not be used; blocks then run nowhere. */
+  systemsProblem: string | null;
   docs: DocsRepository;
   rendered: RenderedDocCache;
+  catalog: ProcedureCatalog;
+  targets: DockerTargets;
+  store: SqliteRunStore;
+  events: RunEvents;
+  runs: RunService;
 }
 
-/** Builds the services for a configuration. */
+/** Builds the services for a configuration, and recovers from a previous server's crash. */
 export async function createServices(config: AppConfig): Promise<Services> {
+  const { systems, systemsProblem } = readSystems(config.systemsConfig);
   const renderer = await createMarkdownRenderer();
+  const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
+  const events = new RunEvents();
+  const targets = new DockerTargets(systems);
+  const runs = new RunService({ store, events, targets, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  await runs.recover();
   return {
     config,
+    systems,
+    systemsProblem,
     docs: new DocsRepository(config.docsDir),
     rendered: new RenderedDocCache(renderer),
+    catalog: new ProcedureCatalog(systems),
+    targets,
+    store,
+    events,
+    runs,
   };
+}
+
+function readSystems(file: string): { systems: SystemsConfig; systemsProblem: string | null } {
+  try {
+    return { systems: loadSystemsConfig(file), systemsProblem: null };
+  } catch (error) {
+    if (!(error instanceof InvalidSystemsConfigError)) throw error;
+    // Docs stay readable; every block shows as manual until the file is fixed.
+    return {
+      systems: { source: file, targets: { local: { url: 'unix:///var/run/docker.sock' } }, systems: new Map(), runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 } },
+      systemsProblem: error.message,
+    };
+  }
 }

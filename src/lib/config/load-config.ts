@@ -8,8 +8,12 @@ export const appConfigSchema = z.object({
   DOCS_DIR: z.string().min(1).default('./content'),
   /** Folder for the SQLite database and other state. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /** The systems configuration file: folders, variables and Docker targets per system. */
+  SYSTEMS_CONFIG: z.string().min(1).default('./runbook-live.yaml'),
 });
-export type AppConfig = { docsDir: string; dataDir: string };
+
+/** Resolved configuration: absolute paths. */
+export type AppConfig = { docsDir: string; dataDir: string; systemsConfig: string };
 
 /** The environment is invalid; the message names each variable and what it must be. */
 export class InvalidConfigError extends Error {
@@ -18,12 +22,15 @@ export class InvalidConfigError extends Error {
 
 /** Reads configuration from environment variables, resolving paths against the working directory. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): AppConfig {
-  const parsed = appConfigSchema.safeParse(env);
+  // An empty variable means "unset", as shells and CI systems often export them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = appConfigSchema.safeParse(present);
   if (!parsed.success) {
     throw new InvalidConfigError(`Invalid configuration:\n${formatZodIssues(parsed.error).join('\n')}`);
   }
   return {
     docsDir: path.resolve(cwd, parsed.data.DOCS_DIR),
     dataDir: path.resolve(cwd, parsed.data.DATA_DIR),
+    systemsConfig: path.resolve(cwd, parsed.data.SYSTEMS_CONFIG),
   };
 }

@@ -14,7 +14,7 @@ export interface CodeBlockInfo {
 }
 
 /** Adds markup around a code block (a Run button, a "manual step" note), or nothing. */
-export type CodeBlockDecorator = (block: CodeBlockInfo) => { before?: ElementContent[]; after?: ElementContent[]; attributes?: Record<string, string> } | null;
+export type CodeBlockDecorator = (block: CodeBlockInfo) => { before?: ElementContent[]; after?: ElementContent[]; attributes?: Record<string, string | string[]> } | null;
 
 interface Options {
   nonce: string;
@@ -47,7 +47,7 @@ export function rehypeCodeBlocks(options: Options) {
       const wrapper: Element = {
         type: 'element',
         tagName: 'div',
-        properties: { className: ['code-block'], dataBlockIndex: String(block.index), ...(decoration?.attributes ?? {}) },
+        properties: { className: ['code-block'], ...(decoration?.attributes ?? {}), dataBlockIndex: String(block.index) },
         children: [...(decoration?.before ?? []), pre, ...(decoration?.after ?? [])],
       };
       parent.children.splice(parent.children.indexOf(pre), 1, wrapper as never);

@@ -1,11 +1,13 @@
 import type { APIRoute } from 'astro';
 import { describeDoc } from '../../../lib/docs/doc-views.ts';
+import { viewBlock } from '../../../lib/procedures/block-view.ts';
 import { json, jsonError } from '../../../lib/http/json-response.ts';
 
-/** One doc as JSON. */
+/** One doc as JSON, with its procedure blocks (id, hash, runnable or not, and why). */
 export const GET: APIRoute = async ({ locals, params }) => {
-  const set = await locals.services.docs.current();
+  const { docs, catalog, targets } = locals.services;
+  const set = await docs.current();
   const doc = set.byId.get(params.id ?? '');
   if (!doc) return jsonError(404, 'DocNotFound', `No doc has id '${params.id}'. GET /api/docs lists every id.`);
-  return json(describeDoc(set, doc));
+  return json({ ...describeDoc(set, doc), blocks: catalog.blocksOf(doc).map((block) => viewBlock(block, targets.names())) });
 };

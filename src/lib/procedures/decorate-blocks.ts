@@ -1,0 +1,68 @@
+import { h } from 'hastscript';
+import type { ElementContent } from 'hast';
+import type { CodeBlockDecorator } from '../markdown/code-blocks.ts';
+import type { ProcedureBlock } from './procedure-catalog.ts';
+import { SHELL_LANGUAGES } from './classify-block.ts';
+import { describeStep } from './describe-step.ts';
+
+/**
+ * Markup around each fenced block of a doc: a Run form and an output panel for runnable
+ * blocks, the reason and a copy button for shell blocks that must be run by hand, and a
+ * copy button for everything else. The page's script wires the buttons to the API.
+ */
+export function procedureDecorator(blocks: ProcedureBlock[]): CodeBlockDecorator {
+  return (info) => {
+    const block = blocks[info.index];
+    if (!block) return null;
+    const copy = h('button', { type: 'button', className: ['copy-button'], title: 'Copy to clipboard' }, 'Copy');
+    const isShell = SHELL_LANGUAGES.includes((block.lang ?? '').toLowerCase());
+    const attributes = { id: `block-${block.id.split('/').slice(1).join('/')}`, dataBlockId: block.id, dataBlockHash: block.hash };
+    if (block.runnable) {
+      return { attributes: { ...attributes, className: ['code-block', 'procedure', 'runnable'] }, before: [runBar(block, copy)], after: [outputPanel()] };
+    }
+    if (isShell) {
+      const bar = h('div', { className: ['block-bar'] }, [
+        h('span', { className: ['manual-badge'] }, 'manual step'),
+        h('span', { className: ['manual-reason'] }, block.reason ?? ''),
+        copy,
+      ]);
+      return { attributes: { ...attributes, className: ['code-block', 'procedure', 'manual'] }, before: [bar] };
+    }
+    return { before: [h('div', { className: ['block-bar', 'quiet'] }, [copy])] };
+  };
+}
+
+function runBar(block: ProcedureBlock, copy: ElementContent): ElementContent {
+  const name = typeof block.annotations.name === 'string' ? block.annotations.name : block.id.split('/').slice(1).join('/');
+  const fields: ElementContent[] = block.variables.map((variable) =>
+    h('label', { className: ['run-var'] }, [
+      h('span', variable.name),
+      h('input', { name: variable.name, value: variable.default, 'data-default': variable.default, spellcheck: 'false', title: variable.description ?? '' }),
+    ]),
+  );
+  const targets = block.system?.targets ?? [];
+  if (targets.length > 1) {
+    fields.push(h('label', { className: ['run-var'] }, [h('span', 'target'), h('select', { name: '__target' }, targets.map((t) => h('option', { value: t }, t)))]));
+  }
+  return h('div', { className: ['block-bar'] }, [
+    h('span', { className: ['block-name'] }, name),
+    h('span', { className: ['block-steps'], title: block.steps.map(describeStep).join('\n') }, block.steps.map((s) => `docker ${s.kind === 'image-inspect' ? 'image inspect' : s.kind}`).join(' → ')),
+    h('form', { className: ['run-form'] }, [
+      ...(fields.length > 0 ? [h('details', { className: ['run-vars'] }, [h('summary', 'variables'), ...fields])] : []),
+      h('button', { type: 'submit', className: ['run-button'] }, 'Run'),
+    ]),
+    copy,
+  ]);
+}
+
+function outputPanel(): ElementContent {
+  return h('div', { className: ['run-panel'], hidden: true }, [
+    h('div', { className: ['run-head'] }, [
+      h('span', { className: ['run-state'], 'data-status': 'queued' }, 'queued'),
+      h('span', { className: ['run-note'] }),
+      h('a', { className: ['run-link'], href: '#' }, 'permalink'),
+      h('button', { type: 'button', className: ['cancel-button'] }, 'Cancel'),
+    ]),
+    h('pre', { className: ['run-output'], 'aria-live': 'polite' }),
+  ]);
+}

@@ -1,0 +1,70 @@
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import GithubSlugger from 'github-slugger';
+import { toString } from 'mdast-util-to-string';
+import { visit } from 'unist-util-visit';
+import type { Root } from 'mdast';
+import { parseFenceInfo } from './parse-fence-info.ts';
+import { blockIdentity } from './block-identity.ts';
+
+/** A fenced code block of a doc, with its stable identity. Classification comes later. */
+export interface FencedBlock {
+  /** `${docId}/${name}`, or `${docId}/${headingSlug}-${n}` when unnamed. */
+  id: string;
+  /** First 16 hex characters of the sha256 of the block's text. */
+  hash: string;
+  docId: string;
+  /** Position among all the doc's fenced blocks, from 0; matches the renderer's order. */
+  index: number;
+  lang: string | null;
+  annotations: Record<string, string | boolean>;
+  source: string;
+  /** Line in the doc's file where the fence starts. */
+  line: number | null;
+  /** The nearest heading above the block, with the anchor id the page gives it. */
+  heading: { slug: string; text: string } | null;
+  /** Why the block has no usable identity or annotations, when it has none. */
+  problem: string | null;
+}
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+
+/**
+ * Lists a doc's fenced blocks in document order. Heading slugs come from the same slugger
+ * the page uses for its anchors, so a block's id names the section a reader sees.
+ */
+export function extractFencedBlocks(docId: string, body: string, bodyStartLine = 1): FencedBlock[] {
+  const tree = parser.parse(body) as Root;
+  const slugger = new GithubSlugger();
+  const blocks: FencedBlock[] = [];
+  let heading: FencedBlock['heading'] = null;
+  let underHeading = 0;
+  visit(tree, (node) => {
+    if (node.type === 'heading') {
+      const text = toString(node);
+      heading = { slug: slugger.slug(text), text };
+      underHeading = 0;
+      return;
+    }
+    if (node.type !== 'code') return;
+    const info = parseFenceInfo([node.lang, node.meta].filter(Boolean).join(' '));
+    const annotations = info.ok ? info.annotations : {};
+    const identity = blockIdentity({ docId, name: annotations.name, headingSlug: heading?.slug, index: underHeading, source: node.value });
+    underHeading += 1;
+    const fallback = blockIdentity({ docId, headingSlug: heading?.slug, index: underHeading - 1, source: node.value });
+    blocks.push({
+      id: identity.ok ? identity.id : fallback.ok ? fallback.id : `${docId}/block-${blocks.length + 1}`,
+      hash: identity.ok ? identity.hash : fallback.ok ? fallback.hash : '',
+      docId,
+      index: blocks.length,
+      lang: info.lang,
+      annotations,
+      source: node.value,
+      line: node.position ? node.position.start.line + bodyStartLine - 1 : null,
+      heading,
+      problem: !info.ok ? info.error : identity.ok ? null : identity.error,
+    });
+  });
+  return blocks;
+}

@@ -1,0 +1,190 @@
+import path from 'node:path';
+import type { DockerClient, RunResult } from '../docker/docker-client.ts';
+import { DockerError } from '../docker/errors.ts';
+import { managedLabels } from '../docker/labels.ts';
+import type { BuildStep, ImageInspectStep, RunStep, Step } from '../procedures/step-schemas.ts';
+import type { FailureKind, RunStatus } from './run-record.ts';
+import { describeStep } from '../procedures/describe-step.ts';
+
+/** What running a block's steps came to. */
+export interface StepsOutcome {
+  status: Extract<RunStatus, 'passed' | 'failed' | 'errored' | 'cancelled'>;
+  failureKind: FailureKind | null;
+  message: string | null;
+  exitCode: number | null;
+  imageId: string | null;
+  /** One entry per step that ran. */
+  steps: unknown[];
+}
+
+/** Everything executing a block needs, passed in rather than reached for. */
+export interface StepContext {
+  docker: DockerClient;
+  /** The system's folder; build contexts resolve against it. Null when the doc has none. */
+  workDir: string | null;
+  runId: string;
+  blockId: string;
+  /** The whole block must finish within this. */
+  timeoutMs: number;
+  signal: AbortSignal;
+  log: (stream: 'stdout' | 'stderr' | 'system', line: string) => void;
+}
+
+type StepResult = { ok: true; detail: unknown; imageId?: string; exitCode?: number } | { ok: false; outcome: Omit<StepsOutcome, 'steps'>; detail?: unknown };
+
+/**
+ * Runs a block's steps in order through the Docker client, stopping at the first that
+ * does not succeed. The exit code, a build error or a timeout decides the verdict; an
+ * engine that cannot be reached or an image that is missing is named as such.
+ */
+export async function executeSteps(steps: Step[], context: StepContext): Promise<StepsOutcome> {
+  const deadline = Date.now() + context.timeoutMs;
+  const results: unknown[] = [];
+  let imageId: string | null = null;
+  let exitCode: number | null = null;
+  for (const [index, step] of steps.entries()) {
+    context.log('system', `[runbook-live] step ${index + 1}/${steps.length}: ${describeStep(step)}`);
+    let result: StepResult;
+    try {
+      result = await runStep(step, context, deadline);
+    } catch (error) {
+      result = { ok: false, outcome: failureFromError(error) };
+    }
+    if (result.detail !== undefined) results.push(result.detail);
+    if (!result.ok) return { ...result.outcome, exitCode: result.outcome.exitCode ?? exitCode, imageId: result.outcome.imageId ?? imageId, steps: results };
+    if (result.imageId) imageId = result.imageId;
+    if (result.exitCode !== undefined) exitCode = result.exitCode;
+  }
+  return { status: 'passed', failureKind: null, message: null, exitCode, imageId, steps: results };
+}
+
+function runStep(step: Step, context: StepContext, deadline: number): Promise<StepResult> {
+  switch (step.kind) {
+    case 'build':
+      return runBuild(step, context, deadline);
+    case 'run':
+      return runContainer(step, context, deadline);
+    case 'image-inspect':
+      return inspectImages(step, context);
+  }
+}
+
+async function runBuild(step: BuildStep, context: StepContext, deadline: number): Promise<StepResult> {
+  if (!context.workDir) return { ok: false, outcome: failed('internal', 'docker build needs a system folder to resolve its context against') };
+  const contextDir = path.resolve(context.workDir, step.contextPath);
+  const dockerfile = path.relative(contextDir, path.resolve(context.workDir, step.dockerfile));
+  const { signal, timedOut, dispose } = deadlineSignal(context.signal, deadline);
+  try {
+    const build = await context.docker.buildImage(
+      {
+        contextDir,
+        dockerfile,
+        tags: step.tags,
+        buildArgs: step.buildArgs,
+        labels: step.labels,
+        noCache: step.noCache,
+        pull: step.pull,
+        ...(step.target ? { target: step.target } : {}),
+        ...(step.platform ? { platform: step.platform } : {}),
+      },
+      { onLog: (line) => context.log('stdout', line), signal },
+    );
+    if (build.ok) {
+      const detail = { kind: 'build', imageId: build.imageId, tags: build.tags, sizeBytes: build.sizeBytes, durationMs: build.durationMs };
+      context.log('system', `[runbook-live] built ${build.imageId.slice(0, 19)} (${build.tags.join(', ') || 'untagged'}), ${formatBytes(build.sizeBytes)} in ${(build.durationMs / 1000).toFixed(1)} s`);
+      return { ok: true, detail, imageId: build.imageId };
+    }
+    if (timedOut()) return { ok: false, outcome: failed('timeout', `the build did not finish within ${Math.round(context.timeoutMs / 1000)} s and was stopped`) };
+    if (build.cancelled) return { ok: false, outcome: cancelledOutcome() };
+    return { ok: false, outcome: failed('build_failed', `docker build failed: ${build.error}`), detail: { kind: 'build', error: build.error } };
+  } finally {
+    dispose();
+  }
+}
+
+async function runContainer(step: RunStep, context: StepContext, deadline: number): Promise<StepResult> {
+  const result: RunResult = await context.docker.runContainer(
+    {
+      image: step.image,
+      cmd: step.cmd,
+      ...(step.entrypoint !== undefined ? { entrypoint: [step.entrypoint] } : {}),
+      env: step.env,
+      ...(step.user ? { user: step.user } : {}),
+      ...(step.network ? { network: step.network } : {}),
+      readOnly: step.readOnly,
+      capDrop: step.capDrop,
+      capAdd: step.capAdd,
+      securityOpt: step.securityOpt,
+      ...(step.pidsLimit !== undefined ? { pidsLimit: step.pidsLimit } : {}),
+      ...(step.memoryBytes !== undefined ? { memoryBytes: step.memoryBytes } : {}),
+      ...(step.nanoCpus !== undefined ? { nanoCpus: step.nanoCpus } : {}),
+      tmpfs: step.tmpfs,
+      ...(step.workdir ? { workdir: step.workdir } : {}),
+      labels: managedLabels({ runId: context.runId, blockId: context.blockId, extra: step.labels }),
+      timeoutMs: Math.max(1, deadline - Date.now()),
+    },
+    { onLog: (stream, line) => context.log(stream, line), signal: context.signal },
+  );
+  const detail = { kind: 'run', image: step.image, exitCode: result.exitCode, durationMs: result.durationMs, oomKilled: result.oomKilled };
+  if (result.cancelled) return { ok: false, outcome: cancelledOutcome(), detail };
+  if (result.timedOut) {
+    return { ok: false, outcome: failed('timeout', `the container did not exit within ${Math.round(context.timeoutMs / 1000)} s and was killed`), detail };
+  }
+  if (result.oomKilled) return { ok: false, outcome: { ...failed('oom_killed', 'the container ran out of memory and was killed by the kernel'), exitCode: result.exitCode }, detail };
+  if (result.exitCode !== 0) {
+    return { ok: false, outcome: { ...failed('exit_nonzero', `the container exited with code ${result.exitCode}`), exitCode: result.exitCode }, detail };
+  }
+  return { ok: true, detail, exitCode: 0 };
+}
+
+async function inspectImages(step: ImageInspectStep, context: StepContext): Promise<StepResult> {
+  const details = [];
+  for (const image of step.images) {
+    const found = await context.docker.inspectImage(image);
+    details.push(found);
+    for (const line of JSON.stringify(found, null, 2).split('\n')) context.log('stdout', line);
+  }
+  return { ok: true, detail: { kind: 'image-inspect', images: details }, imageId: details[0]?.id ?? '' };
+}
+
+/** Maps a thrown Docker-layer error to a failure an operator can act on. */
+function failureFromError(error: unknown): Omit<StepsOutcome, 'steps'> {
+  if (error instanceof DockerError) {
+    if (error.code === 'docker_unreachable') return failed('docker_unreachable', error.message);
+    if (error.code === 'image_not_found') return failed('image_not_found', error.message);
+    return failed('exit_nonzero', error.message);
+  }
+  return { ...failed('internal', `runbook-live failed while running the step: ${(error as Error).message}`), status: 'errored' };
+}
+
+function failed(failureKind: FailureKind, message: string): Omit<StepsOutcome, 'steps'> {
+  return { status: 'failed', failureKind, message, exitCode: null, imageId: null };
+}
+
+function cancelledOutcome(): Omit<StepsOutcome, 'steps'> {
+  return { status: 'cancelled', failureKind: 'cancelled', message: 'cancelled by an operator', exitCode: null, imageId: null };
+}
+
+/** An abort signal that fires on cancel or at the deadline, telling the two apart. */
+function deadlineSignal(cancel: AbortSignal, deadline: number) {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new Error('deadline'));
+  }, Math.max(1, deadline - Date.now()));
+  const onCancel = () => controller.abort(cancel.reason);
+  cancel.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    dispose: () => {
+      clearTimeout(timer);
+      cancel.removeEventListener('abort', onCancel);
+    },
+  };
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
+}

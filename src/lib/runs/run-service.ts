@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { ProcedureBlock } from '../procedures/procedure-catalog.ts';
+import type { Step } from '../procedures/step-schemas.ts';
+import type { DockerTargets } from '../systems/docker-targets.ts';
+import { RUN_ID_LABEL } from '../docker/labels.ts';
+import { executeSteps } from './execute-steps.ts';
+import { RunLog } from './run-log.ts';
+import { RunQueue } from './run-queue.ts';
+import { isFinal, transition, type RunRecord, type RunTrigger } from './run-record.ts';
+import type { RunEvents } from './run-events.ts';
+import type { RunStore } from './run-store.ts';
+
+/** A run to start: the block, what to execute, and who asked. */
+export interface StartRunRequest {
+  block: ProcedureBlock;
+  steps: Step[];
+  variables: Record<string, string>;
+  target: string;
+  actor: string;
+  trigger: RunTrigger;
+}
+
+/** Collaborators and limits, built once per server. */
+export interface RunServiceDeps {
+  store: RunStore;
+  events: RunEvents;
+  targets: DockerTargets;
+  concurrency: number;
+  logLimitBytes: number;
+  now?: () => Date;
+}
+
+/**
+ * Starts, queues, joins and cancels runs. At most `concurrency` run at once; a request for
+ * a block that is already queued or running on the same target joins that run instead of
+ * starting a second one.
+ */
+export class RunService {
+  private readonly deps: RunServiceDeps;
+  private readonly queue: RunQueue;
+  private readonly active = new Map<string, string>();
+  private readonly cancels = new Map<string, AbortController>();
+  private readonly logs = new Map<string, RunLog>();
+  private readonly settled = new Map<string, { promise: Promise<RunRecord>; resolve: (run: RunRecord) => void }>();
+
+  constructor(deps: RunServiceDeps) {
+    this.deps = deps;
+    this.queue = new RunQueue(deps.concurrency, () => this.announcePositions());
+  }
+
+  /** Queues a run, or joins the one already active for this block and target. */
+  start(request: StartRunRequest): { run: RunRecord; joined: boolean } {
+    const key = `${request.block.id}@${request.target}`;
+    const activeId = this.active.get(key);
+    const activeRun = activeId ? this.deps.store.getRun(activeId) : null;
+    if (activeRun && !isFinal(activeRun.status)) return { run: activeRun, joined: true };
+
+    const run: RunRecord = {
+      id: randomUUID(),
+      blockId: request.block.id,
+      docId: request.block.docId,
+      blockHash: request.block.hash,
+      blockSource: request.block.source,
+      target: request.target,
+      status: 'queued',
+      failureKind: null,
+      message: null,
+      variables: request.variables,
+      actor: request.actor,
+      trigger: request.trigger,
+      createdAt: this.now(),
+      startedAt: null,
+      finishedAt: null,
+      exitCode: null,
+      imageId: null,
+      result: null,
+      logBytes: 0,
+      logTruncated: false,
+    };
+    this.deps.store.insertRun(run);
+    this.active.set(key, run.id);
+    const cancel = new AbortController();
+    this.cancels.set(run.id, cancel);
+    let resolve!: (run: RunRecord) => void;
+    const promise = new Promise<RunRecord>((r) => (resolve = r));
+    this.settled.set(run.id, { promise, resolve });
+    this.queue.enqueue(run.id, async () => {
+      const finished = await this.execute(run, request, cancel.signal);
+      this.forget(key, run.id);
+      this.settle(run.id, finished);
+    });
+    if (this.queue.position(run.id) !== 0) {
+      this.deps.events.publish(run.id, { type: 'queued', run, position: this.queue.position(run.id) ?? 0 });
+    }
+    return { run: this.deps.store.getRun(run.id) ?? run, joined: false };
+  }
+
+  /** Cancels a queued or running run. Returns null for an unknown run. */
+  cancel(runId: string): { run: RunRecord; changed: boolean } | null {
+    const run = this.deps.store.getRun(runId);
+    if (!run) return null;
+    if (isFinal(run.status)) return { run, changed: false };
+    if (this.queue.remove(runId)) {
+      const cancelled = this.finish(run, { status: transition(run.status, 'cancelled'), failureKind: 'cancelled', message: 'cancelled by an operator before it started' });
+      this.forget(`${run.blockId}@${run.target}`, runId);
+      this.settle(runId, cancelled);
+      return { run: cancelled, changed: true };
+    }
+    this.cancels.get(runId)?.abort(new Error('cancelled by an operator'));
+    return { run, changed: true };
+  }
+
+  /** Resolves when the run reaches a final state (immediately for one already final). */
+  async waitFor(runId: string): Promise<RunRecord | null> {
+    const pending = this.settled.get(runId);
+    return pending ? pending.promise : this.deps.store.getRun(runId);
+  }
+
+  /** 1-based place in the queue, 0 while running, null when not queued here. */
+  queuePosition(runId: string): number | null {
+    return this.queue.position(runId);
+  }
+
+  /**
+   * Start-up recovery: runs a killed server left queued or running become `interrupted`,
+   * and containers labelled with any run of this store are removed from every target.
+   */
+  async recover(): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
+    const interrupted = this.deps.store.interruptUnfinished(this.now(), 'the server stopped while this run was active');
+    const removedContainers: string[] = [];
+    for (const name of this.deps.targets.names()) {
+      try {
+        const client = this.deps.targets.client(name);
+        for (const container of await client.listManaged()) {
+          const runId = container.labels[RUN_ID_LABEL];
+          if (runId && this.deps.store.getRun(runId)) {
+            await client.removeContainer(container.id);
+            removedContainers.push(container.id);
+          }
+        }
+        for (const volume of await client.listManagedVolumes()) {
+          const runId = volume.labels[RUN_ID_LABEL];
+          if (runId && this.deps.store.getRun(runId)) await client.removeVolume(volume.name);
+        }
+      } catch {
+        // An unreachable target has nothing we can clean now; its runs are already marked.
+      }
+    }
+    return { interrupted, removedContainers };
+  }
+
+  private async execute(queued: RunRecord, request: StartRunRequest, signal: AbortSignal): Promise<RunRecord> {
+    const started = this.deps.store.updateRun(queued.id, { status: transition(queued.status, 'running'), startedAt: this.now() });
+    this.deps.events.publish(started.id, { type: 'started', run: started });
+    const log = new RunLog(started.id, this.deps.store, this.deps.events, this.deps.logLimitBytes);
+    this.logs.set(started.id, log);
+    try {
+      const outcome = await executeSteps(request.steps, {
+        docker: this.deps.targets.client(request.target),
+        workDir: request.block.system?.dir ?? null,
+        runId: started.id,
+        blockId: started.blockId,
+        timeoutMs: request.block.timeoutSeconds * 1000,
+        signal,
+        log: (stream, line) => log.write(stream, line),
+      });
+      if (outcome.message) log.write('system', `[runbook-live] ${outcome.status}: ${outcome.message}`);
+      log.flush();
+      return this.finish(started, {
+        status: transition(started.status, outcome.status),
+        failureKind: outcome.failureKind,
+        message: outcome.message,
+        exitCode: outcome.exitCode,
+        imageId: outcome.imageId,
+        result: { steps: outcome.steps },
+        logBytes: log.bytes,
+        logTruncated: log.truncated,
+      });
+    } catch (error) {
+      log.write('system', `[runbook-live] errored: ${(error as Error).message}`);
+      log.flush();
+      return this.finish(started, { status: 'errored', failureKind: 'internal', message: (error as Error).message, logBytes: log.bytes, logTruncated: log.truncated });
+    }
+  }
+
+  /**
+   * Writes a running run's buffered lines to the store now. A reader that subscribes to
+   * events and then calls this sees every line exactly once: older ones from the store,
+   * newer ones as events.
+   */
+  flushLog(runId: string): void {
+    this.logs.get(runId)?.flush();
+  }
+
+  private finish(run: RunRecord, patch: Partial<RunRecord>): RunRecord {
+    const finished = this.deps.store.updateRun(run.id, { ...patch, finishedAt: this.now() });
+    this.deps.events.publish(run.id, { type: 'finished', run: finished });
+    return finished;
+  }
+
+  private forget(key: string, runId: string): void {
+    if (this.active.get(key) === runId) this.active.delete(key);
+    this.cancels.delete(runId);
+    this.logs.delete(runId);
+  }
+
+  private settle(runId: string, run: RunRecord): void {
+    this.settled.get(runId)?.resolve(run);
+    this.settled.delete(runId);
+  }
+
+  private announcePositions(): void {
+    for (const runId of this.cancels.keys()) {
+      const position = this.queue.position(runId);
+      if (position && position > 0) {
+        const run = this.deps.store.getRun(runId);
+        if (run && run.status === 'queued') this.deps.events.publish(runId, { type: 'queued', run, position });
+      }
+    }
+  }
+
+  private now(): string {
+    return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+}

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { systemsConfigSchema, type SystemsConfigFile, type TargetConfig } from './systems-config-schema.ts';
+import { formatZodIssues } from '../shared/format-zod-issues.ts';
+
+/** A declared variable, normalised. */
+export interface DeclaredVariable {
+  name: string;
+  default: string;
+  kind: 'text' | 'image';
+  description: string | null;
+}
+
+/** A system ready to run blocks: absolute folder, variables and target names. */
+export interface ResolvedSystem {
+  name: string;
+  dir: string;
+  variables: DeclaredVariable[];
+  targets: string[];
+}
+
+/** The systems configuration with paths resolved and cross-references checked. */
+export interface SystemsConfig {
+  /** The file it came from, or null for the built-in default. */
+  source: string | null;
+  targets: Record<string, TargetConfig>;
+  systems: Map<string, ResolvedSystem>;
+  runs: SystemsConfigFile['runs'];
+}
+
+/** The configuration file is unusable; the message names each problem. */
+export class InvalidSystemsConfigError extends Error {
+  readonly code = 'InvalidSystemsConfig';
+}
+
+/** The defaults of a system's variables, as the classifier wants them. */
+export function variableDefaults(system: ResolvedSystem): Record<string, string> {
+  return Object.fromEntries(system.variables.map((v) => [v.name, v.default]));
+}
+
+/**
+ * Reads the systems configuration. A missing file means no systems (blocks still render,
+ * but none can run); an invalid one throws, because running procedures against the wrong
+ * host or folder is worse than not starting.
+ */
+export function loadSystemsConfig(file: string): SystemsConfig {
+  const exists = existsSync(file);
+  let raw: unknown = {};
+  if (exists) {
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    } catch (error) {
+      throw new InvalidSystemsConfigError(`${file}: YAML does not parse: ${(error as Error).message}`);
+    }
+  }
+  const parsed = systemsConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidSystemsConfigError(
+      `${file} is not a valid systems configuration:\n${formatZodIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}\nSee "Systems configuration" in the README.`,
+    );
+  }
+  const config = parsed.data;
+  const base = path.dirname(path.resolve(file));
+  const problems: string[] = [];
+  const systems = new Map<string, ResolvedSystem>();
+  for (const [name, system] of Object.entries(config.systems)) {
+    for (const target of system.targets) {
+      if (!config.targets[target]) problems.push(`systems.${name}.targets: unknown target '${target}'; declared targets: ${Object.keys(config.targets).join(', ')}`);
+    }
+    const dir = path.resolve(base, system.dir);
+    if (!existsSync(dir)) problems.push(`systems.${name}.dir: folder ${dir} does not exist`);
+    systems.set(name, {
+      name,
+      dir,
+      targets: system.targets,
+      variables: Object.entries(system.variables).map(([variable, value]) =>
+        typeof value === 'string'
+          ? { name: variable, default: value, kind: 'text', description: null }
+          : { name: variable, default: value.default, kind: value.kind, description: value.description ?? null },
+      ),
+    });
+  }
+  if (problems.length > 0) {
+    throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`);
+  }
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs };
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { VARIABLE_NAME } from '../procedures/declared-variables.ts';
+
+/** A Docker host, written the way DOCKER_HOST is: unix://, tcp:// or ssh://. */
+export const targetConfigSchema = z.strictObject({
+  /** `unix:///var/run/docker.sock`, `tcp://host:2376`, `ssh://user@host`. */
+  url: z.string().regex(/^(unix|tcp|ssh|https?):\/\/.+/, 'must be a DOCKER_HOST-style URL: unix:///path, tcp://host:port or ssh://user@host'),
+  /** Folder with ca.pem, cert.pem and key.pem for a TLS tcp:// engine (like DOCKER_CERT_PATH). */
+  tls_cert_path: z.string().min(1).optional(),
+  /** Shown on the dashboard next to the target's name. */
+  description: z.string().optional(),
+});
+export type TargetConfig = z.infer<typeof targetConfigSchema>;
+
+/** A variable's default value, and what kind of value an override must be. */
+export const variableConfigSchema = z.union([
+  z.string(),
+  z.strictObject({
+    default: z.string(),
+    /** `image` overrides must be valid image references; `text` anything on one line. */
+    kind: z.enum(['text', 'image']).default('text'),
+    description: z.string().optional(),
+  }),
+]);
+export type VariableConfig = z.infer<typeof variableConfigSchema>;
+
+/** A system that docs name in their `system:` frontmatter. */
+export const systemConfigSchema = z.strictObject({
+  /** Folder build context paths resolve against, relative to the configuration file. */
+  dir: z.string().min(1),
+  /** The only values `$NAME` may take in this system's blocks, with their defaults. */
+  variables: z.record(z.string().regex(VARIABLE_NAME, 'variable names are letters, digits and _'), variableConfigSchema).default({}),
+  /** Names of the targets (under `targets:`) this system's blocks run on; the first is the default. */
+  targets: z.array(z.string().min(1)).min(1).default(['local']),
+});
+export type SystemConfig = z.infer<typeof systemConfigSchema>;
+
+/** Limits for procedure runs. */
+export const runsConfigSchema = z.strictObject({
+  /** Runs executing at once; the rest wait in a queue. */
+  concurrency: z.number().int().min(1).max(64).default(2),
+  /** A run still going after this many seconds is killed. Blocks may lower it with `timeout=`. */
+  timeout_seconds: z.number().int().min(1).max(86_400).default(900),
+  /** Log bytes kept per run; later output is dropped behind a visible marker. */
+  log_limit_bytes: z.number().int().min(1024).default(1_048_576),
+});
+
+/** The systems configuration file (`runbook-live.yaml`). */
+export const systemsConfigSchema = z.strictObject({
+  targets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'target names are lowercase letters, digits, _ and -'), targetConfigSchema)
+    .default({ local: { url: 'unix:///var/run/docker.sock' } }),
+  systems: z.record(z.string().min(1), systemConfigSchema).default({}),
+  runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 }),
+});
+export type SystemsConfigFile = z.infer<typeof systemsConfigSchema>;

@@ -1,0 +1,110 @@
+// Browser side of the Run buttons: posts the block's id and hash (never a command), then
+// follows the run's Server-Sent Events into the panel under the block.
+import AnsiToHtml from 'ansi-to-html';
+
+type RunSnapshot = { id: string; status: string; message: string | null; exitCode: number | null };
+type LogLine = { seq: number; stream: 'stdout' | 'stderr' | 'system'; text: string };
+
+const FINAL = new Set(['passed', 'failed', 'errored', 'cancelled', 'interrupted']);
+
+/** Wires every runnable block on the page. */
+export function setUpRunPanels(root: ParentNode = document): void {
+  for (const block of root.querySelectorAll<HTMLElement>('.procedure')) {
+    block.querySelector<HTMLButtonElement>('.copy-button')?.addEventListener('click', () => copySource(block));
+  }
+  for (const block of root.querySelectorAll<HTMLElement>('.procedure.runnable')) {
+    const form = block.querySelector<HTMLFormElement>('.run-form');
+    form?.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void startRun(block, form);
+    });
+  }
+  for (const button of root.querySelectorAll<HTMLButtonElement>('.code-block:not(.procedure) .copy-button')) {
+    button.addEventListener('click', () => copySource(button.closest<HTMLElement>('.code-block')!));
+  }
+}
+
+async function startRun(block: HTMLElement, form: HTMLFormElement): Promise<void> {
+  const panel = block.querySelector<HTMLElement>('.run-panel')!;
+  const button = form.querySelector<HTMLButtonElement>('.run-button')!;
+  const vars: Record<string, string> = {};
+  let target: string | undefined;
+  for (const field of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {
+    if (field.name === '__target') target = field.value;
+    else if (field.value !== field.dataset.default) vars[field.name] = field.value;
+  }
+  button.disabled = true;
+  panel.hidden = false;
+  setState(panel, 'queued', 'starting…');
+  const response = await fetch('/api/runs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ block: block.dataset.blockId, hash: block.dataset.blockHash, vars, ...(target ? { target } : {}) }),
+  });
+  const body = (await response.json()) as { id?: string; joined?: boolean; message?: string };
+  if (!response.ok || !body.id) {
+    setState(panel, 'errored', body.message ?? `the server answered ${response.status}`);
+    button.disabled = false;
+    return;
+  }
+  follow(block, body.id, body.joined === true);
+}
+
+function follow(block: HTMLElement, runId: string, joined: boolean): void {
+  const panel = block.querySelector<HTMLElement>('.run-panel')!;
+  const output = panel.querySelector<HTMLElement>('.run-output')!;
+  const button = block.querySelector<HTMLButtonElement>('.run-button')!;
+  const cancel = panel.querySelector<HTMLButtonElement>('.cancel-button')!;
+  const link = panel.querySelector<HTMLAnchorElement>('.run-link')!;
+  const ansi = new AnsiToHtml({ escapeXML: true, stream: false });
+  output.textContent = '';
+  link.href = `/runs/${runId}`;
+  panel.dataset.runId = runId;
+  cancel.hidden = false;
+  cancel.onclick = () => void fetch(`/api/runs/${runId}/cancel`, { method: 'POST' });
+  if (joined) setState(panel, 'running', 'joined the run already in progress');
+
+  const source = new EventSource(`/api/runs/${runId}/events`);
+  source.addEventListener('queued', (event) => {
+    const { position } = JSON.parse((event as MessageEvent).data) as { position: number };
+    setState(panel, 'queued', position > 0 ? `waiting for a free slot (position ${position})` : 'waiting for a free slot');
+  });
+  source.addEventListener('started', (event) => {
+    const { run } = JSON.parse((event as MessageEvent).data) as { run: RunSnapshot };
+    if (!FINAL.has(run.status)) setState(panel, run.status, joined ? 'joined the run already in progress' : '');
+  });
+  source.addEventListener('log', (event) => {
+    const line = JSON.parse((event as MessageEvent).data) as LogLine;
+    const row = document.createElement('span');
+    row.className = `log-line log-${line.stream}`;
+    // ansi-to-html escapes the text first, so container output can colour but not inject markup.
+    row.innerHTML = `${ansi.toHtml(line.text)}\n`;
+    const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
+    output.append(row);
+    if (atBottom) output.scrollTop = output.scrollHeight;
+  });
+  source.addEventListener('finished', (event) => {
+    const { run } = JSON.parse((event as MessageEvent).data) as { run: RunSnapshot };
+    setState(panel, run.status, run.message ?? (run.exitCode !== null ? `exit code ${run.exitCode}` : ''));
+    source.close();
+    cancel.hidden = true;
+    button.disabled = false;
+  });
+}
+
+function setState(panel: HTMLElement, status: string, note: string): void {
+  const state = panel.querySelector<HTMLElement>('.run-state')!;
+  state.textContent = status;
+  state.dataset.status = status;
+  panel.querySelector<HTMLElement>('.run-note')!.textContent = note;
+}
+
+function copySource(block: HTMLElement): void {
+  const code = block.querySelector('pre:not(.run-output)')?.textContent ?? '';
+  void navigator.clipboard?.writeText(code).then(() => {
+    const button = block.querySelector<HTMLButtonElement>('.copy-button');
+    if (!button) return;
+    button.textContent = 'Copied';
+    setTimeout(() => (button.textContent = 'Copy'), 1500);
+  });
+}
