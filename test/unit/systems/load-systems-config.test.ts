@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadSystemsConfig } from '../../../src/lib/systems/load-systems-config.ts';
+
+let dir = "";
+afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); dir = ""; });
+function write(yaml: string): string {
+  dir = mkdtempSync(path.join(tmpdir(), 'runbook-live-systems-'));
+  mkdirSync(path.join(dir, 'runner'));
+  writeFileSync(path.join(dir, 'systems.yaml'), yaml);
+  return path.join(dir, 'systems.yaml');
+}
+
+describe('loadSystemsConfig', () => {
+  it('reads the shipped configuration', () => {
+    const config = loadSystemsConfig(path.resolve(import.meta.dirname, '../../../runbook-live.yaml'));
+    const system = config.systems.get('skriptoteket-runner')!;
+    expect(system.dir).toBe(path.resolve(import.meta.dirname, '../../../examples/runner'));
+    expect(system.variables).toEqual([{ name: 'RUNNER_IMAGE', default: 'skriptoteket-runner:latest', kind: 'image', description: 'the runner image tag the app starts' }]);
+    expect(config.runs.concurrency).toBe(2);
+  });
+
+  it('resolves folders against the file and fills defaults', () => {
+    const config = loadSystemsConfig(write('systems:\n  demo:\n    dir: runner\n    variables:\n      IMAGE: demo:1\n'));
+    expect(config.systems.get('demo')).toMatchObject({ dir: path.join(dir, 'runner'), targets: ['local'], variables: [{ name: 'IMAGE', default: 'demo:1', kind: 'text' }] });
+    expect(config.targets).toEqual({ local: { url: 'unix:///var/run/docker.sock' } });
+  });
+
+  it('names the field and what is expected when the file is wrong', () => {
+    expect(() => loadSystemsConfig(write('targets:\n  far:\n    url: http//nope\nsystems: {}\n'))).toThrow(
+      'targets.far.url: must be a DOCKER_HOST-style URL: unix:///path, tcp://host:port or ssh://user@host',
+    );
+    expect(() => loadSystemsConfig(write('systems:\n  demo:\n    dir: runner\n    targets: [elsewhere]\n'))).toThrow(
+      "systems.demo.targets: unknown target 'elsewhere'; declared targets: local",
+    );
+    expect(() => loadSystemsConfig(write('systems:\n  demo:\n    dir: missing\n'))).toThrow(/systems.demo.dir: folder .*missing does not exist/);
+    expect(() => loadSystemsConfig(write('runs:\n  concurrency: 0\n'))).toThrow(/runs.concurrency: Too small/);
+  });
+
+  it('means no systems when the file does not exist', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'runbook-live-systems-'));
+    const config = loadSystemsConfig(path.join(dir, 'absent.yaml'));
+    expect(config.source).toBeNull();
+    expect(config.systems.size).toBe(0);
+  });
+});
