@@ -9,4 +9,7 @@ export default defineConfig({
   adapter: node({ mode: 'standalone' }),
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
+  // Astro's check only knows form posts; src/lib/http/origin-guard.ts refuses cross-origin
+  // requests with a JSON error, and the API accepts JSON bodies only.
+  security: { checkOrigin: false },
 });

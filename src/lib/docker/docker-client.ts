@@ -127,6 +127,22 @@ export interface ImageDetails {
   workingDir: string;
 }
 
+/** How the engine actually set a container up, read back after it ran. */
+export interface ContainerFacts {
+  id: string;
+  /** The user the process ran as, `''` meaning the image default. */
+  user: string;
+  readOnlyRootfs: boolean;
+  networkMode: string;
+  capDrop: string[];
+  capAdd: string[];
+  securityOpt: string[];
+  pidsLimit: number | null;
+  memoryBytes: number | null;
+  exitCode: number | null;
+  oomKilled: boolean;
+}
+
 /** A container carrying `runbook-live.managed=true`. */
 export interface ManagedContainer {
   id: string;
@@ -170,6 +186,8 @@ export interface DockerClient {
   createContainer(spec: ContainerSpec): Promise<string>;
   /** Starts a created container, streams its output and waits for exit. Does not remove it. */
   startAndWait(containerId: string, options?: { timeoutMs?: number }, hooks?: RunHooks): Promise<RunResult>;
+  /** The container's configuration as the engine applied it. */
+  inspectContainer(containerId: string): Promise<ContainerFacts>;
   /** Force-removes a container and its anonymous volumes; a missing container is not an error. */
   removeContainer(containerId: string): Promise<void>;
   /** Creates a managed volume with an engine-chosen name; returns the name. */

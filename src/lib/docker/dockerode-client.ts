@@ -7,6 +7,7 @@ import type {
   BuildHooks,
   BuildImageOptions,
   BuildResult,
+  ContainerFacts,
   ContainerSpec,
   DockerClient,
   EngineInfo,
@@ -86,7 +87,7 @@ export class DockerodeClient implements DockerClient {
     const containerId = await this.createContainer(spec);
     let result: RunResult;
     try {
-      result = await this.startAndWait(containerId, { timeoutMs }, hooks);
+      result = await startAndWaitContainer({ docker: this.#docker, target: this.target }, containerId, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), image: spec.image }, hooks);
     } catch (error) {
       // Remove first, then report the original failure (a removal error would only hide it).
       await this.removeContainer(containerId).catch(() => {});
@@ -123,6 +124,24 @@ export class DockerodeClient implements DockerClient {
 
   startAndWait(containerId: string, options: { timeoutMs?: number } = {}, hooks?: RunHooks): Promise<RunResult> {
     return startAndWaitContainer({ docker: this.#docker, target: this.target }, containerId, options, hooks);
+  }
+
+  async inspectContainer(containerId: string): Promise<ContainerFacts> {
+    const info = await this.#call(`inspect container ${containerId}`, () => this.#docker.getContainer(containerId).inspect());
+    const host = info.HostConfig ?? {};
+    return {
+      id: info.Id,
+      user: info.Config?.User ?? '',
+      readOnlyRootfs: host.ReadonlyRootfs === true,
+      networkMode: String(host.NetworkMode ?? ''),
+      capDrop: (host.CapDrop ?? []).map(String),
+      capAdd: (host.CapAdd ?? []).map(String),
+      securityOpt: (host.SecurityOpt ?? []).map(String),
+      pidsLimit: typeof host.PidsLimit === 'number' && host.PidsLimit > 0 ? host.PidsLimit : null,
+      memoryBytes: typeof host.Memory === 'number' && host.Memory > 0 ? host.Memory : null,
+      exitCode: info.State?.Running ? null : (info.State?.ExitCode ?? null),
+      oomKilled: info.State?.OOMKilled === true,
+    };
   }
 
   async removeContainer(containerId: string): Promise<void> {

@@ -2,7 +2,11 @@ import path from 'node:path';
 import type { DockerClient, RunResult } from '../docker/docker-client.ts';
 import { DockerError } from '../docker/errors.ts';
 import { managedLabels } from '../docker/labels.ts';
-import type { BuildStep, ImageInspectStep, RunStep, Step } from '../procedures/step-schemas.ts';
+import type { BuildStep, ImageInspectStep, RunStep } from '../procedures/step-schemas.ts';
+import type { ExecutableStep } from '../procedures/procedure-catalog.ts';
+import type { CheckStep } from '../checks/classify-check-block.ts';
+import { executeCheck } from '../checks/execute-check.ts';
+import { CheckScriptError } from '../checks/work-folder.ts';
 import type { FailureKind, RunStatus } from './run-record.ts';
 import { describeStep } from '../procedures/describe-step.ts';
 
@@ -37,7 +41,7 @@ type StepResult = { ok: true; detail: unknown; imageId?: string; exitCode?: numb
  * does not succeed. The exit code, a build error or a timeout decides the verdict; an
  * engine that cannot be reached or an image that is missing is named as such.
  */
-export async function executeSteps(steps: Step[], context: StepContext): Promise<StepsOutcome> {
+export async function executeSteps(steps: ExecutableStep[], context: StepContext): Promise<StepsOutcome> {
   const deadline = Date.now() + context.timeoutMs;
   const results: unknown[] = [];
   let imageId: string | null = null;
@@ -58,8 +62,10 @@ export async function executeSteps(steps: Step[], context: StepContext): Promise
   return { status: 'passed', failureKind: null, message: null, exitCode, imageId, steps: results };
 }
 
-function runStep(step: Step, context: StepContext, deadline: number): Promise<StepResult> {
+function runStep(step: ExecutableStep, context: StepContext, deadline: number): Promise<StepResult> {
   switch (step.kind) {
+    case 'check':
+      return runCheck(step, context);
     case 'build':
       return runBuild(step, context, deadline);
     case 'run':
@@ -137,6 +143,31 @@ async function runContainer(step: RunStep, context: StepContext, deadline: numbe
   return { ok: true, detail, exitCode: 0 };
 }
 
+async function runCheck(step: CheckStep, context: StepContext): Promise<StepResult> {
+  const outcome = await executeCheck(step.spec, {
+    docker: context.docker,
+    systemDir: context.workDir,
+    runId: context.runId,
+    blockId: context.blockId,
+    signal: context.signal,
+    log: context.log,
+  });
+  if (outcome.cancelled) return { ok: false, outcome: cancelledOutcome() };
+  const failedOnes = outcome.verdicts.filter((v) => v.status === 'failed');
+  const counts = { passed: outcome.verdicts.filter((v) => v.status === 'passed').length, failed: failedOnes.length, skipped: outcome.verdicts.filter((v) => v.status === 'skipped').length };
+  const detail = { kind: 'check', image: step.spec.image, imageId: outcome.image.id, exitCode: outcome.exitCode, timedOut: outcome.timedOut, counts, verdicts: outcome.verdicts };
+  for (const verdict of outcome.verdicts) {
+    context.log('system', `[runbook-live] ${verdict.status.toUpperCase().padEnd(7)} ${verdict.label}${verdict.status === 'passed' ? '' : ` (expected ${verdict.expected}; got ${verdict.actual})`}`);
+  }
+  if (failedOnes.length === 0) return { ok: true, detail, imageId: outcome.image.id, ...(outcome.exitCode !== null ? { exitCode: outcome.exitCode } : {}) };
+  const message = `${failedOnes.length} of ${outcome.verdicts.length} assertions failed: ${failedOnes.map((v) => v.label).join('; ')}`;
+  return {
+    ok: false,
+    detail,
+    outcome: { ...failed(outcome.timedOut ? 'timeout' : 'contract_violation', message), exitCode: outcome.exitCode, imageId: outcome.image.id },
+  };
+}
+
 async function inspectImages(step: ImageInspectStep, context: StepContext): Promise<StepResult> {
   const details = [];
   for (const image of step.images) {
@@ -149,9 +180,12 @@ async function inspectImages(step: ImageInspectStep, context: StepContext): Prom
 
 /** Maps a thrown Docker-layer error to a failure an operator can act on. */
 function failureFromError(error: unknown): Omit<StepsOutcome, 'steps'> {
+  if (error instanceof CheckScriptError) return failed('internal', error.message);
   if (error instanceof DockerError) {
     if (error.code === 'docker_unreachable') return failed('docker_unreachable', error.message);
     if (error.code === 'image_not_found') return failed('image_not_found', error.message);
+    // Like `docker run`, which exits 127 when the container's command cannot be started.
+    if (error.code === 'container_start_failed') return { ...failed('exit_nonzero', error.message), exitCode: 127 };
     return failed('exit_nonzero', error.message);
   }
   return { ...failed('internal', `runbook-live failed while running the step: ${(error as Error).message}`), status: 'errored' };

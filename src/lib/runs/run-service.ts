@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProcedureBlock } from '../procedures/procedure-catalog.ts';
-import type { Step } from '../procedures/step-schemas.ts';
+import type { ExecutableStep, ProcedureBlock } from '../procedures/procedure-catalog.ts';
 import type { DockerTargets } from '../systems/docker-targets.ts';
 import { RUN_ID_LABEL } from '../docker/labels.ts';
 import { executeSteps } from './execute-steps.ts';
@@ -13,7 +12,7 @@ import type { RunStore } from './run-store.ts';
 /** A run to start: the block, what to execute, and who asked. */
 export interface StartRunRequest {
   block: ProcedureBlock;
-  steps: Step[];
+  steps: ExecutableStep[];
   variables: Record<string, string>;
   target: string;
   actor: string;
@@ -50,7 +49,9 @@ export class RunService {
 
   /** Queues a run, or joins the one already active for this block and target. */
   start(request: StartRunRequest): { run: RunRecord; joined: boolean } {
-    const key = `${request.block.id}@${request.target}`;
+    // Joining is only right when the same text would run the same way: same block, hash,
+    // target and variables. Anything else is a different run and queues on its own.
+    const key = joinKey(request);
     const activeId = this.active.get(key);
     const activeRun = activeId ? this.deps.store.getRun(activeId) : null;
     if (activeRun && !isFinal(activeRun.status)) return { run: activeRun, joined: true };
@@ -102,7 +103,7 @@ export class RunService {
     if (isFinal(run.status)) return { run, changed: false };
     if (this.queue.remove(runId)) {
       const cancelled = this.finish(run, { status: transition(run.status, 'cancelled'), failureKind: 'cancelled', message: 'cancelled by an operator before it started' });
-      this.forget(`${run.blockId}@${run.target}`, runId);
+      this.forget(joinKey({ block: { id: run.blockId, hash: run.blockHash }, target: run.target, variables: run.variables }), runId);
       this.settle(runId, cancelled);
       return { run: cancelled, changed: true };
     }
@@ -222,4 +223,9 @@ export class RunService {
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
   }
+}
+
+function joinKey(request: { block: { id: string; hash: string }; target: string; variables: Record<string, string> }): string {
+  const variables = Object.entries(request.variables).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([request.block.id, request.block.hash, request.target, variables]);
 }
