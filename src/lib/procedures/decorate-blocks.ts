@@ -3,7 +3,7 @@ import type { ElementContent } from 'hast';
 import type { CodeBlockDecorator } from '../markdown/code-blocks.ts';
 import type { ProcedureBlock } from './procedure-catalog.ts';
 import { SHELL_LANGUAGES } from './classify-block.ts';
-import { describeStep } from './describe-step.ts';
+import { describeStep, stepLabel } from './describe-step.ts';
 
 /**
  * Markup around each fenced block of a doc: a Run form and an output panel for runnable
@@ -46,7 +46,7 @@ function runBar(block: ProcedureBlock, copy: ElementContent): ElementContent {
   }
   return h('div', { className: ['block-bar'] }, [
     h('span', { className: ['block-name'] }, name),
-    h('span', { className: ['block-steps'], title: block.steps.map(describeStep).join('\n') }, block.steps.map((s) => `docker ${s.kind === 'image-inspect' ? 'image inspect' : s.kind}`).join(' → ')),
+    h('span', { className: ['block-steps'], title: block.steps.map(describeStep).join('\n') }, block.steps.map(stepLabel).join(' → ')),
     h('form', { className: ['run-form'] }, [
       ...(fields.length > 0 ? [h('details', { className: ['run-vars'] }, [h('summary', 'variables'), ...fields])] : []),
       h('button', { type: 'submit', className: ['run-button'] }, 'Run'),

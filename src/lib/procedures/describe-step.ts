@@ -1,7 +1,7 @@
-import type { Step } from './step-schemas.ts';
+import type { ExecutableStep } from './procedure-catalog.ts';
 
-/** A one-line summary of a step for the log. */
-export function describeStep(step: Step): string {
+/** A one-line summary of a step for the log and the Run bar. */
+export function describeStep(step: ExecutableStep): string {
   switch (step.kind) {
     case 'build':
       return `docker build ${step.tags.map((t) => `-t ${t}`).join(' ')} ${step.contextPath}`.replace(/\s+/g, ' ');
@@ -9,5 +9,12 @@ export function describeStep(step: Step): string {
       return `docker run ${step.image} ${step.cmd.join(' ')}`.trim();
     case 'image-inspect':
       return `docker image inspect ${step.images.join(' ')}`;
+    case 'check':
+      return `contract check of ${step.spec.image}: ${step.spec.expect.length} assertions`;
   }
+}
+
+/** A short label for the kind of a step. */
+export function stepLabel(step: ExecutableStep): string {
+  return step.kind === 'image-inspect' ? 'docker image inspect' : step.kind === 'check' ? 'contract check' : `docker ${step.kind}`;
 }

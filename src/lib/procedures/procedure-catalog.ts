@@ -4,16 +4,22 @@ import { variableDefaults } from '../systems/load-systems-config.ts';
 import { classifyBlock, variablesUsed } from './classify-block.ts';
 import { extractFencedBlocks, type FencedBlock } from './extract-procedures.ts';
 import type { Step } from './step-schemas.ts';
+import { classifyCheckBlock, isCheckBlock, type CheckStep } from '../checks/classify-check-block.ts';
+
+/** Anything a run executes: a shell-free docker command, or a contract check. */
+export type ExecutableStep = Step | CheckStep;
 
 /** A fenced block with the server's verdict on whether, and how, it can run. */
 export interface ProcedureBlock extends FencedBlock {
+  /** A procedure (docker commands) or a contract check (a ```yaml { check } block). */
+  kind: 'procedure' | 'check';
   /** The doc's system, when it names one that is configured. */
   system: ResolvedSystem | null;
   runnable: boolean;
   /** Why the block is a manual step, when it is one. */
   reason: string | null;
   /** The steps the block runs with the default variables. */
-  steps: Step[];
+  steps: ExecutableStep[];
   /** Declared variables the block uses, for the Run form. */
   variables: DeclaredVariable[];
   /** Seconds before a run of this block is killed. */
@@ -22,7 +28,7 @@ export interface ProcedureBlock extends FencedBlock {
 
 /** The classification of a block for one run, with the variables in effect. */
 export type PreparedRun =
-  | { ok: true; steps: Step[]; variables: Record<string, string> }
+  | { ok: true; steps: ExecutableStep[]; variables: Record<string, string> }
   | { ok: false; reason: string };
 
 /**
@@ -59,7 +65,7 @@ export class ProcedureCatalog {
       }
     }
     const variables = { ...(block.system ? variableDefaults(block.system) : {}), ...overrides };
-    const classified = classifyBlock({ lang: block.lang, source: block.source, variables });
+    const classified = this.classifySource(block, variables);
     if (!classified.runnable) return { ok: false, reason: classified.reason };
     return { ok: true, steps: classified.steps, variables: Object.fromEntries(block.variables.map((v) => [v.name, variables[v.name] ?? v.default])) };
   }
@@ -68,7 +74,8 @@ export class ProcedureCatalog {
     const systemName = typeof doc.frontmatter.system === 'string' ? doc.frontmatter.system : null;
     const system = systemName ? (this.systems.systems.get(systemName) ?? null) : null;
     const timeoutSeconds = parseTimeout(block.annotations.timeout) ?? this.systems.runs.timeout_seconds;
-    const base = { ...block, system, steps: [], variables: [], timeoutSeconds };
+    const kind: ProcedureBlock['kind'] = isCheckBlock(block.lang, block.annotations) ? 'check' : 'procedure';
+    const base = { ...block, kind, system, steps: [], variables: [], timeoutSeconds };
     const manual = (reason: string): ProcedureBlock => ({ ...base, runnable: false, reason });
     if (block.problem) return manual(block.problem);
     if (block.annotations.timeout !== undefined && parseTimeout(block.annotations.timeout) === null) {
@@ -77,14 +84,23 @@ export class ProcedureCatalog {
     if (systemName && !system) {
       return manual(`the doc's system '${systemName}' is not configured; add it under systems: in ${this.systems.source ?? 'runbook-live.yaml'}`);
     }
-    const classified = classifyBlock({ lang: block.lang, source: block.source, variables: system ? variableDefaults(system) : {} });
+    const classified = this.classifySource(base, system ? variableDefaults(system) : {});
     if (!classified.runnable) return manual(classified.reason);
     if (!system && classified.steps.some((step) => step.kind === 'build')) {
       return manual("docker build needs a build context; give the doc a system: that is configured with a dir");
     }
-    const used = new Set(variablesUsed(block.source));
+    const used = new Set(classified.variablesUsed);
     const variables = (system?.variables ?? []).filter((v) => used.has(v.name));
     return { ...base, runnable: true, reason: null, steps: classified.steps, variables };
+  }
+
+  private classifySource(
+    block: Pick<ProcedureBlock, 'kind' | 'lang' | 'source' | 'line'>,
+    variables: Record<string, string>,
+  ): { runnable: true; steps: ExecutableStep[]; variablesUsed: string[] } | { runnable: false; reason: string } {
+    if (block.kind === 'check') return classifyCheckBlock(block.lang, block.source, (block.line ?? 0) + 1, variables);
+    const classified = classifyBlock({ lang: block.lang, source: block.source, variables });
+    return classified.runnable ? { runnable: true, steps: classified.steps, variablesUsed: variablesUsed(block.source) } : classified;
   }
 }
 

@@ -1,0 +1,32 @@
+import type { ContainerFacts, ImageDetails } from '../docker/docker-client.ts';
+
+/** A file read back from /work after the run, with the uid that owns it. */
+export interface ReadBackFile {
+  content: Buffer;
+  uid: number;
+}
+
+/** Everything a check run saw, for the assertions to judge. */
+export interface CheckObservations {
+  /** Null when the container was killed before it exited by itself. */
+  exitCode: number | null;
+  timedOut: boolean;
+  timeoutMs: number;
+  stdout: string;
+  stderr: string;
+  /** Read-back files by path under /work; null when the file did not exist. */
+  files: Map<string, ReadBackFile | null>;
+  image: ImageDetails | null;
+  container: ContainerFacts | null;
+}
+
+/** One assertion's outcome, as stored with the run and shown under the block. */
+export interface AssertionVerdict {
+  index: number;
+  label: string;
+  status: 'passed' | 'failed' | 'skipped';
+  expected: string;
+  actual: string;
+  /** The cited doc clause, as written (`ADR-0015#artifact-path-safety`). */
+  because: string | null;
+}

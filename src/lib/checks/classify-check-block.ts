@@ -1,0 +1,54 @@
+import type { CheckSpec } from './check-spec-schema.ts';
+import { parseCheckSpec } from './parse-check-spec.ts';
+
+/** A contract check as a step of a run. */
+export interface CheckStep {
+  kind: 'check';
+  spec: CheckSpec;
+}
+
+/** Whether a check block can run, with its step, or every problem in it. */
+export type CheckClassification = { runnable: true; steps: [CheckStep]; variablesUsed: string[] } | { runnable: false; reason: string };
+
+const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/** True for a fenced block annotated as a check (```yaml { check name=… }). */
+export function isCheckBlock(lang: string | null, annotations: Record<string, string | boolean>): boolean {
+  return annotations.check === true || annotations.check === 'true' || (lang ?? '').toLowerCase() === 'check';
+}
+
+/**
+ * Validates a check block and fills `$VAR` in its image, env, command and entrypoint from
+ * the declared variables. `firstLine` is the doc line of the block's first YAML line.
+ */
+export function classifyCheckBlock(lang: string | null, source: string, firstLine: number, variables: Readonly<Record<string, string>>): CheckClassification {
+  if (!['yaml', 'yml', 'check'].includes((lang ?? '').toLowerCase())) {
+    return { runnable: false, reason: `a check block must be YAML; write it as \`\`\`yaml { check name=… }, not ${lang ?? 'without a language'}` };
+  }
+  const parsed = parseCheckSpec(source, firstLine);
+  if (!parsed.ok) return { runnable: false, reason: `the check spec is invalid: ${parsed.errors.join('; ')}` };
+  const used: string[] = [];
+  const missing: string[] = [];
+  const fill = (text: string) =>
+    text.replace(VARIABLE, (whole, braced: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare)!;
+      if (!used.includes(name)) used.push(name);
+      if (!Object.hasOwn(variables, name)) {
+        if (!missing.includes(name)) missing.push(name);
+        return whole;
+      }
+      return variables[name]!;
+    });
+  const spec = parsed.spec;
+  const filled: CheckSpec = {
+    ...spec,
+    image: fill(spec.image),
+    env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, fill(v)])),
+    ...(spec.command ? { command: spec.command.map(fill) } : {}),
+    ...(spec.entrypoint ? { entrypoint: spec.entrypoint.map(fill) } : {}),
+  };
+  if (missing.length > 0) {
+    return { runnable: false, reason: `variable ${missing.join(', ')} is not declared; declare it under variables in the systems configuration` };
+  }
+  return { runnable: true, steps: [{ kind: 'check', spec: filled }], variablesUsed: used };
+}

@@ -1,0 +1,38 @@
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { checkSpecSchema, type CheckSpec } from './check-spec-schema.ts';
+
+/** A check spec read from a block, or every problem with the line it is on. */
+export type ParsedCheckSpec = { ok: true; spec: CheckSpec } | { ok: false; errors: string[] };
+
+/**
+ * Parses a check block's YAML and validates it. Each problem names the field and the
+ * line in the doc (`line 41, expect.2.file: …`), so an author can go straight to it.
+ * `firstLine` is the line of the block's first YAML line in the doc file.
+ */
+export function parseCheckSpec(source: string, firstLine: number): ParsedCheckSpec {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { lineCounter, prettyErrors: false });
+  const lineOf = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1;
+  if (document.errors.length > 0) {
+    return { ok: false, errors: document.errors.map((e) => `line ${lineOf(e.pos[0])}: YAML does not parse: ${e.message.split('\n')[0]}`) };
+  }
+  const parsed = checkSpecSchema.safeParse(document.toJS());
+  if (parsed.success) return { ok: true, spec: parsed.data };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      const line = lineForPath(document, path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), lineOf);
+      return `line ${line}, ${path.join('.') || 'check'}: ${issue.message}`;
+    }),
+  };
+}
+
+/** The line of the deepest node along `path` that exists, so a missing key points at its parent. */
+function lineForPath(document: ReturnType<typeof parseDocument>, path: Array<string | number>, lineOf: (offset: number) => number): number {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return lineOf(node.range[0]);
+  }
+  return lineOf(0);
+}

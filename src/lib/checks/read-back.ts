@@ -1,0 +1,48 @@
+import tarStream from 'tar-stream';
+import type { DockerClient } from '../docker/docker-client.ts';
+import { statusCodeOf } from '../docker/engine-errors.ts';
+import type { ReadBackFile } from './check-observations.ts';
+import { WORK } from './work-folder.ts';
+
+const MAX_READ_BACK_BYTES = 4 * 1024 * 1024;
+
+/** Reads files from a stopped container's /work through the archive API; missing ones are null. */
+export async function readBackFiles(docker: DockerClient, containerId: string, paths: string[]): Promise<Map<string, ReadBackFile | null>> {
+  const files = new Map<string, ReadBackFile | null>();
+  for (const relative of paths) {
+    try {
+      const tar = await docker.getArchive(containerId, `${WORK.root}/${relative}`);
+      files.set(relative, await firstRegularFile(tar));
+    } catch (error) {
+      const status = statusCodeOf(error) ?? statusCodeOf((error as { cause?: unknown }).cause);
+      if (status !== 404) throw error;
+      files.set(relative, null);
+    }
+  }
+  return files;
+}
+
+/** The first regular file in a tar, with its owner; null when the path was a folder. */
+function firstRegularFile(tar: Buffer): Promise<ReadBackFile | null> {
+  return new Promise((resolve, reject) => {
+    const extract = tarStream.extract();
+    let found: ReadBackFile | null = null;
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (data: unknown) => {
+        const chunk = data as Buffer;
+        size += chunk.length;
+        if (size <= MAX_READ_BACK_BYTES) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        if (!found && header.type === 'file') found = { content: Buffer.concat(chunks), uid: header.uid ?? -1 };
+        next();
+      });
+      stream.resume();
+    });
+    extract.on('finish', () => resolve(found));
+    extract.on('error', reject);
+    extract.end(tar);
+  });
+}

@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+/** Repository root (this file lives in test/support/). */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Build context of the good example runner. */
+const GOOD_RUNNER_DIR = path.join(ROOT, 'examples/runner');
+/** One build context per known-bad variant: test/fixtures/runners/<name>/Dockerfile. */
+const VARIANTS_DIR = path.join(ROOT, 'test/fixtures/runners');
+
+/** A known-bad runner image that breaks exactly one rule of the contract smoke check. */
+export interface RunnerVariant {
+  /** Directory name under test/fixtures/runners/. */
+  readonly name: string;
+  /** Local tag the variant is built as: `runbook-live-test/runner-<name>:latest`. */
+  readonly image: string;
+  /** The one smoke-check rule this variant breaks. */
+  readonly breaks: string;
+}
+
+const variant = (name: string, breaks: string): RunnerVariant => ({
+  name,
+  image: `runbook-live-test/runner-${name}:latest`,
+  breaks,
+});
+
+/**
+ * Every known-bad runner variant. Each one is the good runner with a single change (see the
+ * comment at the top of its Dockerfile), so exactly one smoke-check assertion fails.
+ */
+export const RUNNER_VARIANTS: readonly RunnerVariant[] = [
+  variant('runs-as-root', 'image user is not root'),
+  variant('wrong-contract-version', 'result.json has the contract v2 shape'),
+  variant('artifact-escapes-output', 'artifact paths stay under output/'),
+  variant('ignores-memory-path', 'saved settings reach the tool'),
+  variant('no-result-json', 'result.json exists'),
+  variant('hangs-past-timeout', 'runner exits 0 within the timeout'),
+];
+
+/** Runs the docker CLI against the test engine (DOCKER_TEST_URL, like the dockerode helpers). */
+function docker(args: string[]): string {
+  return execFileSync('docker', args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    // Quiet on success; on failure Node puts stderr into the thrown error's message.
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DOCKER_HOST: process.env.DOCKER_TEST_URL ?? process.env.DOCKER_HOST },
+  });
+}
+
+function imageExists(tag: string): boolean {
+  try {
+    docker(['image', 'inspect', '--format', '{{.Id}}', tag]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Test set-up: builds the good runner from examples/runner as `baseImage` when no image has that
+ * tag yet, then builds every variant in {@link RUNNER_VARIANTS} on top of it. Offline: the
+ * runner's base (`python:3.13-slim`) must already be local. Layers are cached, so re-running is cheap.
+ */
+export async function buildRunnerVariants(baseImage = 'skriptoteket-runner:latest'): Promise<void> {
+  if (!imageExists(baseImage)) {
+    docker(['build', '-q', '-f', path.join(GOOD_RUNNER_DIR, 'Dockerfile.runner'), '-t', baseImage, GOOD_RUNNER_DIR]);
+  }
+  for (const { name, image } of RUNNER_VARIANTS) {
+    docker(['build', '-q', '--build-arg', `BASE_RUNNER=${baseImage}`, '-t', image, path.join(VARIANTS_DIR, name)]);
+  }
+}
+
+/**
+ * Test tear-down: removes the variant tags (never the good runner, which other tests share).
+ * A tag that is already gone is fine.
+ */
+export async function removeRunnerVariants(): Promise<void> {
+  for (const { image } of RUNNER_VARIANTS) {
+    try {
+      docker(['image', 'rm', '--force', image]);
+    } catch (error) {
+      if (!/no such image/i.test(String((error as Error).message))) throw error;
+    }
+  }
+}
