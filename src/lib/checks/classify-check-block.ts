@@ -12,9 +12,18 @@ export type CheckClassification = { runnable: true; steps: [CheckStep]; variable
 
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
-/** True for a fenced block annotated as a check (```yaml { check name=… }). */
+/** True for a block annotated `check` (```yaml { check } or ```bash { check }). */
+export function isMarkedCheck(annotations: Record<string, string | boolean>): boolean {
+  return annotations.check === true || annotations.check === 'true';
+}
+
+/**
+ * True for a contract check: a YAML block marked `check`. A shell block marked `check` stays
+ * a procedure; it counts as a check on the dashboard and passes when its commands succeed.
+ */
 export function isCheckBlock(lang: string | null, annotations: Record<string, string | boolean>): boolean {
-  return annotations.check === true || annotations.check === 'true' || (lang ?? '').toLowerCase() === 'check';
+  const language = (lang ?? '').toLowerCase();
+  return (isMarkedCheck(annotations) && ['yaml', 'yml'].includes(language)) || language === 'check';
 }
 
 /**

@@ -2,14 +2,14 @@ import { NAMED_SCHEMAS } from './named-schemas.ts';
 import type { AssertionSpec } from './check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations, ReadBackFile } from './check-observations.ts';
 import { formatZodIssues } from '../shared/format-zod-issues.ts';
+import { assertionLabel } from './assertion-label.ts';
 
-type Judgement = Omit<AssertionVerdict, 'index' | 'because' | 'label'> & { label: string };
+type Judgement = Omit<AssertionVerdict, 'index' | 'because' | 'label'>;
 
 /** Judges every assertion against what the run produced. Pure: no Docker, no clock. */
 export function evaluateAssertions(specs: AssertionSpec[], seen: CheckObservations): AssertionVerdict[] {
   return specs.map((spec, index) => {
-    const judged = judge(spec, seen);
-    return { index, ...judged, label: spec.name ?? judged.label, because: spec.because ?? null };
+    return { index, label: assertionLabel(spec), ...judge(spec, seen), because: spec.because ?? null };
   });
 }
 
@@ -21,81 +21,80 @@ export function filesToReadBack(specs: AssertionSpec[]): string[] {
 function judge(spec: AssertionSpec, seen: CheckObservations): Judgement {
   if (spec.exit_code !== undefined) {
     const actual = seen.timedOut ? `killed after the ${seen.timeoutMs / 1000} s timeout` : seen.exitCode === null ? 'no exit code' : String(seen.exitCode);
-    return verdict(`exit code is ${spec.exit_code}`, seen.exitCode === spec.exit_code && !seen.timedOut, String(spec.exit_code), actual);
+    return verdict(seen.exitCode === spec.exit_code && !seen.timedOut, String(spec.exit_code), actual);
   }
   for (const stream of ['stdout', 'stderr'] as const) {
     const contains = spec[`${stream}_contains`];
-    if (contains !== undefined) return verdict(`${stream} contains “${contains}”`, seen[stream].includes(contains), contains, excerpt(seen[stream]));
+    if (contains !== undefined) return verdict(seen[stream].includes(contains), contains, excerpt(seen[stream]));
     const matches = spec[`${stream}_matches`];
-    if (matches !== undefined) return verdict(`${stream} matches /${matches}/`, new RegExp(matches, 'm').test(seen[stream]), `/${matches}/`, excerpt(seen[stream]));
+    if (matches !== undefined) return verdict(new RegExp(matches, 'm').test(seen[stream]), `/${matches}/`, excerpt(seen[stream]));
   }
   if (spec.file !== undefined) return judgeFile(spec, spec.file, seen.files.get(spec.file) ?? null);
   if (spec.image_user_not_root) {
-    if (!seen.image) return skipped('image user is not root', 'the image could not be inspected');
+    if (!seen.image) return skipped('the image could not be inspected');
     const user = seen.image.user || '(none, so root)';
-    return verdict('image user is not root', !isRoot(seen.image.user), 'a non-root USER', user);
+    return verdict(!isRoot(seen.image.user), 'a non-root USER', user);
   }
   if (spec.image_env_present !== undefined) {
-    if (!seen.image) return skipped(`image sets ${spec.image_env_present}`, 'the image could not be inspected');
+    if (!seen.image) return skipped('the image could not be inspected');
     const present = Object.hasOwn(seen.image.env, spec.image_env_present);
-    return verdict(`image sets ${spec.image_env_present}`, present, `${spec.image_env_present} in ENV`, present ? `${spec.image_env_present}=${seen.image.env[spec.image_env_present]}` : 'not set');
+    return verdict(present, `${spec.image_env_present} in ENV`, present ? `${spec.image_env_present}=${seen.image.env[spec.image_env_present]}` : 'not set');
   }
   if (spec.image_cmd !== undefined) {
-    if (!seen.image) return skipped('image CMD', 'the image could not be inspected');
-    return verdict('image CMD', JSON.stringify(seen.image.cmd) === JSON.stringify(spec.image_cmd), JSON.stringify(spec.image_cmd), JSON.stringify(seen.image.cmd));
+    if (!seen.image) return skipped('the image could not be inspected');
+    return verdict(JSON.stringify(seen.image.cmd) === JSON.stringify(spec.image_cmd), JSON.stringify(spec.image_cmd), JSON.stringify(seen.image.cmd));
   }
   return judgeRuntime(spec, seen);
 }
 
 function judgeFile(spec: AssertionSpec, path: string, file: ReadBackFile | null): Judgement {
   if (spec.exists !== undefined) {
-    return verdict(`${path} ${spec.exists ? 'exists' : 'does not exist'}`, (file !== null) === spec.exists, spec.exists ? 'present' : 'absent', file ? `present, ${file.content.length} bytes` : 'absent');
+    return verdict((file !== null) === spec.exists, spec.exists ? 'present' : 'absent', file ? `present, ${file.content.length} bytes` : 'absent');
   }
-  const label = spec.contains !== undefined ? `${path} contains “${spec.contains}”` : spec.matches !== undefined ? `${path} matches /${spec.matches}/` : spec.schema !== undefined ? `${path} is a valid ${spec.schema}` : `${path} has the expected JSON values`;
   // A missing file is its own assertion's failure; checks of its content have nothing to judge.
-  if (!file) return skipped(label, `${path} was not written`);
+  if (!file) return skipped(`${path} was not written`);
   const text = file.content.toString('utf8');
-  if (spec.contains !== undefined) return verdict(label, text.includes(spec.contains), spec.contains, excerpt(text));
-  if (spec.matches !== undefined) return verdict(label, new RegExp(spec.matches, 'm').test(text), `/${spec.matches}/`, excerpt(text));
+  if (spec.contains !== undefined) return verdict(text.includes(spec.contains), spec.contains, excerpt(text));
+  if (spec.matches !== undefined) return verdict(new RegExp(spec.matches, 'm').test(text), `/${spec.matches}/`, excerpt(text));
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return verdict(label, false, 'valid JSON', `not JSON: ${(error as Error).message}`);
+    return verdict(false, 'valid JSON', `not JSON: ${(error as Error).message}`);
   }
   if (spec.schema !== undefined) {
     const result = NAMED_SCHEMAS[spec.schema]!.safeParse(data);
-    return verdict(label, result.success, `matches ${spec.schema}`, result.success ? 'matches' : formatZodIssues(result.error).join('; '));
+    return verdict(result.success, `matches ${spec.schema}`, result.success ? 'matches' : formatZodIssues(result.error).join('; '));
   }
   const mismatches = Object.entries(spec.json ?? {}).flatMap(([dotted, expected]) => {
     const actual = valueAt(data, dotted);
     return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`${dotted} = ${JSON.stringify(actual) ?? 'missing'}`];
   });
   const expected = Object.entries(spec.json ?? {}).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
-  return verdict(label, mismatches.length === 0, expected, mismatches.length === 0 ? expected : mismatches.join(', '));
+  return verdict(mismatches.length === 0, expected, mismatches.length === 0 ? expected : mismatches.join(', '));
 }
 
 function judgeRuntime(spec: AssertionSpec, seen: CheckObservations): Judgement {
   if (spec.runtime_uid_not_root) {
     const written = [...seen.files.values()].find((f): f is ReadBackFile => f !== null);
-    if (!written) return skipped('the tool ran as a non-root uid', 'the run wrote no file to observe its owner');
-    return verdict('the tool ran as a non-root uid', written.uid !== 0, 'uid ≠ 0', `files written by uid ${written.uid}`);
+    if (!written) return skipped('the run wrote no file to observe its owner');
+    return verdict(written.uid !== 0, 'uid ≠ 0', `files written by uid ${written.uid}`);
   }
   const container = seen.container;
-  if (!container) return skipped('container fact', 'the container could not be inspected');
-  if (spec.runtime_read_only_root) return verdict('root file system was read-only', container.readOnlyRootfs, 'read-only', container.readOnlyRootfs ? 'read-only' : 'writable');
-  if (spec.runtime_network !== undefined) return verdict(`network mode was ${spec.runtime_network}`, container.networkMode === spec.runtime_network, spec.runtime_network, container.networkMode || 'default');
+  if (!container) return skipped('the container could not be inspected');
+  if (spec.runtime_read_only_root) return verdict(container.readOnlyRootfs, 'read-only', container.readOnlyRootfs ? 'read-only' : 'writable');
+  if (spec.runtime_network !== undefined) return verdict(container.networkMode === spec.runtime_network, spec.runtime_network, container.networkMode || 'default');
   const capDrop = spec.runtime_cap_drop ?? '';
   const dropped = container.capDrop.map((c) => c.toUpperCase());
-  return verdict(`capabilities dropped: ${capDrop}`, dropped.includes(capDrop.toUpperCase()), capDrop, dropped.join(', ') || 'none dropped');
+  return verdict(dropped.includes(capDrop.toUpperCase()), capDrop, dropped.join(', ') || 'none dropped');
 }
 
-function verdict(label: string, ok: boolean, expected: string, actual: string): Judgement {
-  return { label, status: ok ? 'passed' : 'failed', expected, actual };
+function verdict(ok: boolean, expected: string, actual: string): Judgement {
+  return { status: ok ? 'passed' : 'failed', expected, actual };
 }
 
-function skipped(label: string, why: string): Judgement {
-  return { label, status: 'skipped', expected: '—', actual: why };
+function skipped(why: string): Judgement {
+  return { status: 'skipped', expected: '—', actual: why };
 }
 
 function isRoot(user: string): boolean {

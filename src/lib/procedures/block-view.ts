@@ -8,6 +8,10 @@ export interface BlockView {
   lang: string | null;
   line: number | null;
   heading: { slug: string; text: string } | null;
+  /** `procedure` or `check` (a contract check). */
+  kind: 'procedure' | 'check';
+  /** Counts as a check: contract checks, and procedures marked `check`. */
+  isCheck: boolean;
   runnable: boolean;
   /** Why the block is a manual step. */
   reason: string | null;
@@ -28,6 +32,8 @@ export function viewBlock(block: ProcedureBlock, defaultTargets: string[]): Bloc
     lang: block.lang,
     line: block.line,
     heading: block.heading,
+    kind: block.kind,
+    isCheck: block.isCheck,
     runnable: block.runnable,
     reason: block.reason,
     steps: block.steps.map((step) => step.kind),

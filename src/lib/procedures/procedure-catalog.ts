@@ -4,7 +4,7 @@ import { variableDefaults } from '../systems/load-systems-config.ts';
 import { classifyBlock, variablesUsed } from './classify-block.ts';
 import { extractFencedBlocks, type FencedBlock } from './extract-procedures.ts';
 import type { Step } from './step-schemas.ts';
-import { classifyCheckBlock, isCheckBlock, type CheckStep } from '../checks/classify-check-block.ts';
+import { classifyCheckBlock, isCheckBlock, isMarkedCheck, type CheckStep } from '../checks/classify-check-block.ts';
 
 /** Anything a run executes: a shell-free docker command, or a contract check. */
 export type ExecutableStep = Step | CheckStep;
@@ -13,6 +13,8 @@ export type ExecutableStep = Step | CheckStep;
 export interface ProcedureBlock extends FencedBlock {
   /** A procedure (docker commands) or a contract check (a ```yaml { check } block). */
   kind: 'procedure' | 'check';
+  /** Shown on the dashboard and run by `runbook-live check`: contract checks, and procedures marked `check`. */
+  isCheck: boolean;
   /** The doc's system, when it names one that is configured. */
   system: ResolvedSystem | null;
   runnable: boolean;
@@ -75,7 +77,8 @@ export class ProcedureCatalog {
     const system = systemName ? (this.systems.systems.get(systemName) ?? null) : null;
     const timeoutSeconds = parseTimeout(block.annotations.timeout) ?? this.systems.runs.timeout_seconds;
     const kind: ProcedureBlock['kind'] = isCheckBlock(block.lang, block.annotations) ? 'check' : 'procedure';
-    const base = { ...block, kind, system, steps: [], variables: [], timeoutSeconds };
+    const isCheck = kind === 'check' || isMarkedCheck(block.annotations);
+    const base = { ...block, kind, isCheck, system, steps: [], variables: [], timeoutSeconds };
     const manual = (reason: string): ProcedureBlock => ({ ...base, runnable: false, reason });
     if (block.problem) return manual(block.problem);
     if (block.annotations.timeout !== undefined && parseTimeout(block.annotations.timeout) === null) {
