@@ -2,7 +2,8 @@
 // follows the run's Server-Sent Events into the panel under the block.
 import AnsiToHtml from 'ansi-to-html';
 
-type RunSnapshot = { id: string; status: string; message: string | null; exitCode: number | null };
+type Verdict = { index: number; status: 'passed' | 'failed' | 'skipped'; expected: string; actual: string };
+type RunSnapshot = { id: string; status: string; message: string | null; exitCode: number | null; result?: { steps?: Array<{ kind?: string; verdicts?: Verdict[] }> } | null };
 type LogLine = { seq: number; stream: 'stdout' | 'stderr' | 'system'; text: string };
 
 const FINAL = new Set(['passed', 'failed', 'errored', 'cancelled', 'interrupted']);
@@ -58,6 +59,7 @@ function follow(block: HTMLElement, runId: string, joined: boolean): void {
   const link = panel.querySelector<HTMLAnchorElement>('.run-link')!;
   const ansi = new AnsiToHtml({ escapeXML: true, stream: false });
   output.textContent = '';
+  resetVerdicts(block);
   link.href = `/runs/${runId}`;
   panel.dataset.runId = runId;
   cancel.hidden = false;
@@ -86,10 +88,37 @@ function follow(block: HTMLElement, runId: string, joined: boolean): void {
   source.addEventListener('finished', (event) => {
     const { run } = JSON.parse((event as MessageEvent).data) as { run: RunSnapshot };
     setState(panel, run.status, run.message ?? (run.exitCode !== null ? `exit code ${run.exitCode}` : ''));
+    showVerdicts(block, run);
     source.close();
     cancel.hidden = true;
     button.disabled = false;
   });
+}
+
+const SYMBOLS: Record<string, string> = { passed: '✓', failed: '✗', skipped: '–', pending: '·' };
+
+function resetVerdicts(block: HTMLElement): void {
+  for (const item of block.querySelectorAll<HTMLElement>('.assertion')) {
+    const verdict = item.querySelector<HTMLElement>('.verdict')!;
+    verdict.dataset.status = 'pending';
+    verdict.textContent = SYMBOLS.pending!;
+    item.querySelector<HTMLElement>('.assertion-detail')!.textContent = '';
+  }
+}
+
+/** Marks each expectation under a check with its verdict, expected against actual. */
+function showVerdicts(block: HTMLElement, run: RunSnapshot): void {
+  const verdicts = (run.result?.steps ?? []).flatMap((step) => (step.kind === 'check' ? (step.verdicts ?? []) : []));
+  for (const verdict of verdicts) {
+    const item = block.querySelector<HTMLElement>(`.assertion[data-index="${verdict.index}"]`);
+    if (!item) continue;
+    const mark = item.querySelector<HTMLElement>('.verdict')!;
+    mark.dataset.status = verdict.status;
+    mark.textContent = SYMBOLS[verdict.status] ?? '?';
+    item.dataset.status = verdict.status;
+    // textContent, never innerHTML: expected/actual quote container output.
+    item.querySelector<HTMLElement>('.assertion-detail')!.textContent = verdict.status === 'passed' ? '' : `expected ${verdict.expected}; got ${verdict.actual}`;
+  }
 }
 
 function setState(panel: HTMLElement, status: string, note: string): void {

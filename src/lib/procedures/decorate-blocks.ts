@@ -4,13 +4,16 @@ import type { CodeBlockDecorator } from '../markdown/code-blocks.ts';
 import type { ProcedureBlock } from './procedure-catalog.ts';
 import { SHELL_LANGUAGES } from './classify-block.ts';
 import { describeStep, stepLabel } from './describe-step.ts';
+import { assertionLabel } from '../checks/assertion-label.ts';
+import type { ResolvedCitation } from '../checks/citations.ts';
+import type { CheckStep } from '../checks/classify-check-block.ts';
 
 /**
  * Markup around each fenced block of a doc: a Run form and an output panel for runnable
  * blocks, the reason and a copy button for shell blocks that must be run by hand, and a
  * copy button for everything else. The page's script wires the buttons to the API.
  */
-export function procedureDecorator(blocks: ProcedureBlock[]): CodeBlockDecorator {
+export function procedureDecorator(blocks: ProcedureBlock[], resolveCitation: (text: string) => ResolvedCitation): CodeBlockDecorator {
   return (info) => {
     const block = blocks[info.index];
     if (!block) return null;
@@ -18,9 +21,12 @@ export function procedureDecorator(blocks: ProcedureBlock[]): CodeBlockDecorator
     const isShell = SHELL_LANGUAGES.includes((block.lang ?? '').toLowerCase());
     const attributes = { id: `block-${block.id.split('/').slice(1).join('/')}`, dataBlockId: block.id, dataBlockHash: block.hash };
     if (block.runnable) {
-      return { attributes: { ...attributes, className: ['code-block', 'procedure', 'runnable'] }, before: [runBar(block, copy)], after: [outputPanel()] };
+      const step = block.steps[0];
+      const assertions = step?.kind === 'check' ? [assertionList(step, resolveCitation)] : [];
+      const className = ['code-block', 'procedure', 'runnable', ...(block.kind === 'check' ? ['check'] : [])];
+      return { attributes: { ...attributes, className }, before: [runBar(block, copy)], after: [...assertions, outputPanel()] };
     }
-    if (isShell) {
+    if (isShell || block.kind === 'check') {
       const bar = h('div', { className: ['block-bar'] }, [
         h('span', { className: ['manual-badge'] }, 'manual step'),
         h('span', { className: ['manual-reason'] }, block.reason ?? ''),
@@ -53,6 +59,24 @@ function runBar(block: ProcedureBlock, copy: ElementContent): ElementContent {
     ]),
     copy,
   ]);
+}
+
+/** The check's expectations, each with its cited clause and a slot for the verdict. */
+function assertionList(step: CheckStep, resolveCitation: (text: string) => ResolvedCitation): ElementContent {
+  return h('ol', { className: ['assertions'] }, step.spec.expect.map((assertion, index) => {
+    const citation = assertion.because ? resolveCitation(assertion.because) : null;
+    return h('li', { className: ['assertion'], 'data-index': String(index) }, [
+      h('span', { className: ['verdict'], 'data-status': 'pending' }, '·'),
+      h('span', { className: ['assertion-label'] }, assertionLabel(assertion)),
+      ...(citation ? [citationLink(citation)] : []),
+      h('span', { className: ['assertion-detail'] }),
+    ]);
+  }));
+}
+
+function citationLink(citation: ResolvedCitation): ElementContent {
+  if (citation.href && !citation.problem) return h('a', { className: ['citation', 'doc-link'], href: citation.href }, citation.text);
+  return h('span', { className: ['citation', 'broken-link'], title: `Broken citation: ${citation.problem}` }, citation.text);
 }
 
 function outputPanel(): ElementContent {

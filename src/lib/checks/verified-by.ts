@@ -1,0 +1,40 @@
+import type { RunStore } from '../runs/run-store.ts';
+import type { RunRecord } from '../runs/run-record.ts';
+import type { AssertionVerdict } from './check-observations.ts';
+import type { CitingCheck } from './citations.ts';
+
+/** One check citing a doc, with its latest verdict on each target. */
+export interface VerifiedByEntry {
+  blockId: string;
+  docId: string;
+  name: string;
+  clauses: CitingCheck['clauses'];
+  targets: Array<{
+    target: string;
+    run: Pick<RunRecord, 'id' | 'status' | 'finishedAt'> | null;
+    /** Verdicts of the citing assertions in that run, by assertion index. */
+    verdicts: Record<number, AssertionVerdict['status']>;
+  }>;
+}
+
+/** The checks that cite a doc, with the latest finished run of each on each of its targets. */
+export function verifiedBy(citing: CitingCheck[], store: RunStore, defaultTargets: string[]): VerifiedByEntry[] {
+  return citing.map(({ block, clauses }) => ({
+    blockId: block.id,
+    docId: block.docId,
+    name: typeof block.annotations.name === 'string' ? block.annotations.name : block.id,
+    clauses,
+    targets: (block.system?.targets ?? defaultTargets).map((target) => {
+      const [run] = store.listRuns({ blockId: block.id, target, statuses: ['passed', 'failed', 'errored'], limit: 1 });
+      const verdicts: Record<number, AssertionVerdict['status']> = {};
+      for (const verdict of checkVerdicts(run?.result)) verdicts[verdict.index] = verdict.status;
+      return { target, run: run ? { id: run.id, status: run.status, finishedAt: run.finishedAt } : null, verdicts };
+    }),
+  }));
+}
+
+/** The assertion verdicts stored in a run's result, if it was a check. */
+export function checkVerdicts(result: unknown): AssertionVerdict[] {
+  const steps = (result as { steps?: Array<{ kind?: string; verdicts?: AssertionVerdict[] }> } | null)?.steps ?? [];
+  return steps.flatMap((step) => (step.kind === 'check' ? (step.verdicts ?? []) : []));
+}
