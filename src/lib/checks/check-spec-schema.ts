@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { NAMED_SCHEMAS } from './named-schemas.ts';
 
-const durationText = z.union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m)?$/, 'write a duration like 20s, 2m or 500ms')]);
-const safeFileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]*$/, 'a plain file name: letters, digits, ".", "_", "-" and spaces, no folders');
-const workPath = z
-  .string()
-  .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside /work, like result.json or output/report.txt');
+const durationText = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+(ms|s|m)?$/, 'write a duration like 20s, 2m or 500ms').refine((text) => !/^0+(ms|s|m)?$/.test(text), 'must be longer than zero'),
+]);
+const safeFileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]*$/, 'a plain file name: ASCII letters, digits, ".", "_", "-" and spaces, no folders');
+const relativePath = (example: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), `a relative path without .., like ${example}`);
+const workPath = relativePath('result.json or output/report.txt (inside /work)');
 
 /** Container hardening, as the app applies it (ADR-style flags, snake_case). */
 export const hardeningSchema = z.strictObject({
@@ -31,11 +36,24 @@ export const hardeningSchema = z.strictObject({
 /** Files placed into the per-run volume at /work before the container starts. */
 export const checkFilesSchema = z.strictObject({
   /** The tool script: a path in the system's folder, or the script itself. */
-  script: z.union([z.strictObject({ path: workPath }), z.strictObject({ inline: z.string().min(1) })]).optional(),
+  script: z
+    .strictObject({ path: relativePath('tools/contract_smoke.py (inside the system folder)').optional(), inline: z.string().min(1).optional() })
+    .refine((script) => (script.path === undefined) !== (script.inline === undefined), 'give either path: (a file in the system folder) or inline: (the script itself), not both')
+    .optional(),
   /** Written as /work/memory.json. */
   memory: z.strictObject({ settings: z.record(z.string(), z.unknown()) }).optional(),
   /** Written under /work/input/, and listed in the manifest. */
-  inputs: z.array(z.strictObject({ name: safeFileName, content: z.string() })).default([]),
+  inputs: z
+    .array(z.strictObject({ name: safeFileName, content: z.string() }))
+    .default([])
+    .superRefine((inputs, ctx) => {
+      const seen = new Set<string>();
+      inputs.forEach((input, index) => {
+        if (input.name === 'manifest.json') ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'manifest.json is written by the check itself; give the input another name' });
+        else if (seen.has(input.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `another input is already named ${input.name}; names must be unique` });
+        seen.add(input.name);
+      });
+    }),
 });
 
 /** One expectation. Exactly one kind key per entry; `name` and `because` are optional. */
@@ -72,7 +90,8 @@ export const assertionSpecSchema = z
     if (kinds.length !== 1) {
       ctx.addIssue({ code: 'custom', message: kinds.length === 0 ? `give one of: ${ASSERTION_KINDS.join(', ')}` : `give only one of ${kinds.join(', ')} per entry` });
     } else if (kinds[0] === 'file' && fileChecks.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `a file entry needs exactly one of: ${FILE_CHECKS.join(', ')}` });
+      const given = fileChecks.length === 0 ? 'none was given' : `got ${fileChecks.join(' and ')}`;
+      ctx.addIssue({ code: 'custom', message: `a file entry needs exactly one of: ${FILE_CHECKS.join(', ')} (${given})` });
     } else if (kinds[0] !== 'file' && fileChecks.length > 0) {
       ctx.addIssue({ code: 'custom', path: [fileChecks[0]!], message: `${fileChecks[0]} only goes with file:` });
     }
@@ -99,7 +118,7 @@ const FILE_CHECKS = ['exists', 'contains', 'matches', 'json', 'schema'] as const
 /** A contract check, as written in a ```yaml { check } block. */
 export const checkSpecSchema = z.strictObject({
   /** The image to run; `$VAR` comes from the system's declared variables. */
-  image: z.string().min(1),
+  image: z.string({ error: (issue) => (issue.input === undefined ? 'required: the image to run, e.g. $RUNNER_IMAGE' : 'must be an image reference') }).min(1),
   /** The container is killed after this long; assertions still see what it wrote. */
   timeout: durationText.default('60s'),
   /** Replaces the image's CMD. */

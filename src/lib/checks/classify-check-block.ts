@@ -32,7 +32,7 @@ export function isCheckBlock(lang: string | null, annotations: Record<string, st
  */
 export function classifyCheckBlock(lang: string | null, source: string, firstLine: number, variables: Readonly<Record<string, string>>): CheckClassification {
   if (!['yaml', 'yml', 'check'].includes((lang ?? '').toLowerCase())) {
-    return { runnable: false, reason: `a check block must be YAML; write it as \`\`\`yaml { check name=… }, not ${lang ?? 'without a language'}` };
+    return { runnable: false, reason: `a check block must be YAML; write it as \`\`\`yaml { check name=… }${lang ? `, not ${lang}` : ''}` };
   }
   const parsed = parseCheckSpec(source, firstLine);
   if (!parsed.ok) return { runnable: false, reason: `the check spec is invalid: ${parsed.errors.join('; ')}` };
@@ -57,7 +57,8 @@ export function classifyCheckBlock(lang: string | null, source: string, firstLin
     ...(spec.entrypoint ? { entrypoint: spec.entrypoint.map(fill) } : {}),
   };
   if (missing.length > 0) {
-    return { runnable: false, reason: `variable ${missing.join(', ')} is not declared; declare it under variables in the systems configuration` };
+    const names = missing.length === 1 ? `variable ${missing[0]} is` : `variables ${missing.join(', ')} are`;
+    return { runnable: false, reason: `${names} not declared; declare ${missing.length === 1 ? 'it' : 'them'} under variables in the systems configuration` };
   }
   return { runnable: true, steps: [{ kind: 'check', spec: filled }], variablesUsed: used };
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { NAMED_SCHEMAS } from './named-schemas.ts';
 import type { AssertionSpec } from './check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations, ReadBackFile } from './check-observations.ts';
@@ -68,7 +69,7 @@ function judgeFile(spec: AssertionSpec, path: string, file: ReadBackFile | null)
   }
   const mismatches = Object.entries(spec.json ?? {}).flatMap(([dotted, expected]) => {
     const actual = valueAt(data, dotted);
-    return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`${dotted} = ${JSON.stringify(actual) ?? 'missing'}`];
+    return isDeepStrictEqual(actual, expected) ? [] : [`${dotted} = ${JSON.stringify(actual) ?? 'missing'}`];
   });
   const expected = Object.entries(spec.json ?? {}).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
   return verdict(mismatches.length === 0, expected, mismatches.length === 0 ? expected : mismatches.join(', '));

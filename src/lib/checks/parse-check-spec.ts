@@ -21,7 +21,8 @@ export function parseCheckSpec(source: string, firstLine: number): ParsedCheckSp
   return {
     ok: false,
     errors: parsed.error.issues.map((issue) => {
-      const path = issue.path.map(String);
+      // An unknown key is best pointed at where it is written, not at the object holding it.
+      const path = [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].map(String);
       const line = lineForPath(document, path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), lineOf);
       return `line ${line}, ${path.join('.') || 'check'}: ${issue.message}`;
     }),

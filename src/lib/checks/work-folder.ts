@@ -79,13 +79,16 @@ export function ownerOf(user: string | number | undefined): { uid: number; gid: 
 async function readScript(spec: CheckSpec, systemDir: string | null): Promise<string | null> {
   const script = spec.files.script;
   if (!script) return null;
-  if ('inline' in script) return script.inline;
+  if (script.inline !== undefined) return script.inline;
+  if (script.path === undefined) return null;
   if (!systemDir) throw new CheckScriptError(`script.path ${script.path} needs a system folder; give the doc a configured system:`);
   const file = path.resolve(systemDir, script.path);
   if (!file.startsWith(`${path.resolve(systemDir)}${path.sep}`)) throw new CheckScriptError(`script.path ${script.path} leaves the system folder ${systemDir}`);
   try {
     return await readFile(file, 'utf8');
-  } catch {
-    throw new CheckScriptError(`script.path ${script.path} does not exist in ${systemDir}; fix the path in the check`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`;
+    throw new CheckScriptError(`script.path ${script.path} ${why} in ${systemDir}; fix the path in the check`);
   }
 }
