@@ -1,0 +1,196 @@
+// `runbook-live check [--all | <check id>…] [--target NAME] [--var NAME=VALUE]… [--json] [--junit FILE]`:
+// runs checks headless, in this process, through the same RunService the server uses, so
+// runs are stored in DATA_DIR like runs from the page. Exit 0 when every selected check
+// passed, 1 when any failed or could not run, 2 for a usage or configuration error.
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { InvalidConfigError, loadConfig, type AppConfig } from '../lib/config/load-config.ts';
+import { DocsRepository } from '../lib/docs/docs-repository.ts';
+import { ProcedureCatalog, type ProcedureBlock } from '../lib/procedures/procedure-catalog.ts';
+import { InvalidSystemsConfigError, loadSystemsConfig, type SystemsConfig } from '../lib/systems/load-systems-config.ts';
+import { DockerTargets } from '../lib/systems/docker-targets.ts';
+import { SqliteRunStore } from '../lib/runs/sqlite-run-store.ts';
+import { RunEvents } from '../lib/runs/run-events.ts';
+import { RunService, type StartRunRequest } from '../lib/runs/run-service.ts';
+import { parseStartRun } from '../lib/runs/start-run-request.ts';
+import { isFinal } from '../lib/runs/run-record.ts';
+import { formatDuration } from '../lib/shared/format-duration.ts';
+import { CHECK_USAGE, parseCheckOptions, UsageError, type CheckOptions } from '../lib/cli/check-options.ts';
+import { selectChecks } from '../lib/cli/check-selection.ts';
+import { notRunnableResult, resultFromRun, type CheckResult } from '../lib/cli/check-results.ts';
+import { formatSummary, summaryJson } from '../lib/cli/check-summary.ts';
+import { renderJUnit } from '../lib/cli/junit-report.ts';
+
+/** Where the command writes; tests and the dispatcher pass the process's streams. */
+export interface CheckIo {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** One selected check, with the run request to start or the result it already has. */
+type Planned = { block: ProcedureBlock; request: StartRunRequest } | { block: ProcedureBlock; result: CheckResult };
+
+/** Runs `check` with the arguments after the subcommand; resolves to the exit code. */
+export async function runCheckCommand(args: readonly string[], io: CheckIo): Promise<number> {
+  const began = Date.now();
+  const usage = (message: string): number => {
+    io.err(`runbook-live check: ${message}\n`);
+    return 2;
+  };
+
+  let options: CheckOptions;
+  try {
+    options = parseCheckOptions(args);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(`${error.message}\nRun 'runbook-live check --help' for the options.`);
+    throw error;
+  }
+  if (options.help) {
+    io.out(`${CHECK_USAGE}\n`);
+    return 0;
+  }
+  if (options.junit && existsSync(path.resolve(io.cwd, options.junit)) && statSync(path.resolve(io.cwd, options.junit)).isDirectory()) {
+    return usage(`--junit ${options.junit} is a folder; name the XML file to write`);
+  }
+
+  // The same environment as the server, read the same way.
+  let config: AppConfig;
+  try {
+    config = loadConfig(io.env, io.cwd);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return usage(error.message);
+    throw error;
+  }
+  if (!existsSync(config.docsDir) || !statSync(config.docsDir).isDirectory()) {
+    return usage(`the docs folder ${config.docsDir} does not exist; set DOCS_DIR`);
+  }
+  let systems: SystemsConfig;
+  try {
+    systems = loadSystemsConfig(config.systemsConfig);
+  } catch (error) {
+    // The server keeps docs readable with an invalid file; a pipeline should stop and say why.
+    if (error instanceof InvalidSystemsConfigError) return usage(error.message);
+    throw error;
+  }
+  if (!existsSync(config.systemsConfig)) {
+    io.err(`runbook-live check: warning: ${config.systemsConfig} does not exist, so no system is configured and no check can run; set SYSTEMS_CONFIG\n`);
+  }
+
+  const set = await new DocsRepository(config.docsDir).current();
+  const catalog = new ProcedureCatalog(systems);
+  const selection = selectChecks(set.docs.flatMap((doc) => catalog.blocksOf(doc)), options);
+  if (!selection.ok) return usage(selection.message);
+  if (options.target !== null && !Object.hasOwn(systems.targets, options.target)) {
+    return usage(`--target ${options.target}: no such target; configured targets: ${Object.keys(systems.targets).join(', ') || 'none'}`);
+  }
+
+  // Overrides go to the checks that use them; a name none of them uses is a typo.
+  const runnable = selection.blocks.filter((block) => block.runnable);
+  const used = new Set(runnable.flatMap((block) => block.variables.map((v) => v.name)));
+  const unused = Object.keys(options.vars).filter((name) => !used.has(name));
+  if (runnable.length > 0 && unused.length > 0) {
+    return usage(`--var ${unused.join(', ')}: no selected check uses ${unused.length > 1 ? 'these variables' : 'this variable'}; they take: ${[...used].join(', ') || 'none'}`);
+  }
+
+  // Every request is validated exactly like POST /api/runs before any run starts.
+  const targets = new DockerTargets(systems);
+  const actor = `cli@${hostname()}`;
+  const planned: Planned[] = [];
+  const problems: string[] = [];
+  for (const block of selection.blocks) {
+    if (!block.runnable) {
+      planned.push({ block, result: notRunnableResult(block) });
+      continue;
+    }
+    const vars = Object.fromEntries(Object.entries(options.vars).filter(([name]) => block.variables.some((v) => v.name === name)));
+    const parsed = parseStartRun(
+      { block: block.id, hash: block.hash, vars, ...(options.target !== null ? { target: options.target } : {}) },
+      { set, catalog, defaultTargets: targets.names(), actor, trigger: 'cli' },
+    );
+    if (parsed.ok) planned.push({ block, request: parsed.request });
+    else if (parsed.problem.code === 'BlockNotRunnable') planned.push({ block, result: notRunnableResult(block) });
+    else problems.push(`${block.id}: ${parsed.problem.message}`);
+  }
+  if (problems.length > 0) return usage(problems.join('\n'));
+  if (planned.length === 0) io.err(`runbook-live check: no doc in ${config.docsDir} has a check block\n`);
+
+  const { results, signal } = await runPlanned(planned, config, systems, targets, io);
+
+  const totalMs = Date.now() - began;
+  io.out(options.json ? `${JSON.stringify(summaryJson(results, { docsDir: config.docsDir, totalMs }), null, 2)}\n` : formatSummary(results));
+  if (options.junit) {
+    const file = path.resolve(io.cwd, options.junit);
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, renderJUnit(results, { totalMs, timestamp: new Date(began).toISOString(), hostname: hostname() }));
+    } catch (error) {
+      io.err(`runbook-live check: could not write the JUnit report ${file}: ${(error as Error).message}\n`);
+      if (!signal) return 1;
+    }
+  }
+  if (signal) return signal === 'SIGINT' ? 130 : 143;
+  return results.every((r) => r.verdict === 'passed') ? 0 : 1;
+}
+
+/**
+ * Starts every run, then waits for all of them; the store is always closed. SIGINT or
+ * SIGTERM cancels the runs still going (their containers and volumes are removed) and the
+ * report is still written; a second signal gives up at once.
+ */
+async function runPlanned(
+  planned: Planned[],
+  config: AppConfig,
+  systems: SystemsConfig,
+  targets: DockerTargets,
+  io: CheckIo,
+): Promise<{ results: CheckResult[]; signal: NodeJS.Signals | null }> {
+  const toRun = planned.filter((p): p is Extract<Planned, { request: StartRunRequest }> => 'request' in p);
+  if (toRun.length === 0) return { results: planned.map((p) => ('result' in p ? p.result : notRunnableResult(p.block))), signal: null };
+
+  // Built like createServices builds them, minus what a headless run does not need: no
+  // markdown renderer, and no start-up recovery, which would mark a live server's runs in
+  // the same DATA_DIR interrupted and remove their containers.
+  const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
+  const runs = new RunService({ store, events: new RunEvents(), targets, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  const started: string[] = [];
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      store.close();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    signalled = signal;
+    io.err(`runbook-live check: ${signal}: cancelling ${started.length} run(s); send it again to quit at once\n`);
+    for (const id of started) runs.cancel(id);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    io.err(`runbook-live check: running ${toRun.length} check(s), at most ${systems.runs.concurrency} at once\n`);
+    const byBlock = new Map<ProcedureBlock, string>();
+    for (const { block, request } of toRun) {
+      const { run } = runs.start(request);
+      started.push(run.id);
+      byBlock.set(block, run.id);
+      io.err(`  started ${block.id} on ${request.target}: run ${run.id}\n`);
+    }
+    const finished = await Promise.all(
+      toRun.map(async ({ block }) => {
+        const run = await runs.waitFor(byBlock.get(block)!);
+        if (!run || !isFinal(run.status)) throw new Error(`run ${byBlock.get(block)} of ${block.id} did not finish`);
+        const result = resultFromRun(block, run);
+        io.err(`  ${result.verdict === 'passed' ? '✓' : '✗'} ${block.id} ${run.status} in ${formatDuration(result.durationMs)}\n`);
+        return [block, result] as const;
+      }),
+    );
+    const results = new Map(finished);
+    return { results: planned.map((p) => ('result' in p ? p.result : results.get(p.block)!)), signal: signalled };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    store.close();
+  }
+}
