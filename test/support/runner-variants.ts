@@ -14,7 +14,7 @@ export interface RunnerVariant {
   readonly name: string;
   /** Local tag the variant is built as: `runbook-live-test/runner-<name>:latest`. */
   readonly image: string;
-  /** The one smoke-check rule this variant breaks. */
+  /** The label of the one smoke-check assertion this variant fails (the runbook's `name:`). */
   readonly breaks: string;
 }
 
@@ -29,12 +29,12 @@ const variant = (name: string, breaks: string): RunnerVariant => ({
  * comment at the top of its Dockerfile), so exactly one smoke-check assertion fails.
  */
 export const RUNNER_VARIANTS: readonly RunnerVariant[] = [
-  variant('runs-as-root', 'image user is not root'),
-  variant('wrong-contract-version', 'result.json has the contract v2 shape'),
-  variant('artifact-escapes-output', 'artifact paths stay under output/'),
+  variant('runs-as-root', 'the image declares a non-root user'),
+  variant('wrong-contract-version', 'result.json is contract v2'),
+  variant('artifact-escapes-output', 'artifacts stay under output/'),
   variant('ignores-memory-path', 'saved settings reach the tool'),
-  variant('no-result-json', 'result.json exists'),
-  variant('hangs-past-timeout', 'runner exits 0 within the timeout'),
+  variant('no-result-json', 'result.json is written'),
+  variant('hangs-past-timeout', 'the runner exits 0 after writing its result'),
 ];
 
 /** Runs the docker CLI against the test engine (DOCKER_TEST_URL, like the dockerode helpers). */

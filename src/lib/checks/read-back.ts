@@ -22,12 +22,16 @@ export async function readBackFiles(docker: DockerClient, containerId: string, p
   return files;
 }
 
-/** The first regular file in a tar, with its owner; null when the path was a folder. */
+/** The file a tar of one path holds, with its owner; null when the path is a folder or anything else. */
 function firstRegularFile(tar: Buffer): Promise<ReadBackFile | null> {
   return new Promise((resolve, reject) => {
     const extract = tarStream.extract();
     let found: ReadBackFile | null = null;
+    let first = true;
     extract.on('entry', (header, stream, next) => {
+      // Only the first entry is the path itself; a folder's files follow it.
+      const isThePath = first;
+      first = false;
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (data: unknown) => {
@@ -36,7 +40,7 @@ function firstRegularFile(tar: Buffer): Promise<ReadBackFile | null> {
         if (size <= MAX_READ_BACK_BYTES) chunks.push(chunk);
       });
       stream.on('end', () => {
-        if (!found && header.type === 'file') found = { content: Buffer.concat(chunks), uid: header.uid ?? -1 };
+        if (isThePath && header.type === 'file') found = { content: Buffer.concat(chunks), uid: header.uid ?? -1 };
         next();
       });
       stream.resume();

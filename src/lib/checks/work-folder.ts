@@ -33,11 +33,15 @@ export class CheckScriptError extends Error {
  * every input with its name, path and size. Entries are owned by the uid the container
  * runs as, so the tool can write its output without the image's help.
  */
-export async function buildWorkFolder(spec: CheckSpec, systemDir: string | null, owner: { uid: number; gid: number }): Promise<WorkFolder> {
+export async function buildWorkFolder(spec: CheckSpec, systemDir: string | null, owner: { uid: number; gid: number; known?: boolean }): Promise<WorkFolder> {
   const pack = tarStream.pack();
-  const add = (name: string, content?: string | Buffer, mode = 0o644) =>
+  // A user given by name resolves inside the image, so its uid is unknown here: then the
+  // work folder is left writable for everyone rather than owned by the wrong uid.
+  const open = owner.known === false;
+  const add = (name: string, content?: string | Buffer) =>
     new Promise<void>((resolve, reject) => {
-      const header = { name, uid: owner.uid, gid: owner.gid, mtime: new Date(), ...(content === undefined ? { type: 'directory' as const, mode: 0o755 } : { mode }) };
+      const mode = content === undefined ? (open ? 0o777 : 0o755) : open ? 0o666 : 0o644;
+      const header = { name, uid: owner.uid, gid: owner.gid, mtime: new Date(), mode, ...(content === undefined ? { type: 'directory' as const } : {}) };
       if (content === undefined) pack.entry(header, (error) => (error ? reject(error) : resolve()));
       else pack.entry(header, content, (error) => (error ? reject(error) : resolve()));
     });
@@ -70,10 +74,11 @@ export async function buildWorkFolder(spec: CheckSpec, systemDir: string | null,
   };
 }
 
-/** The uid and gid a `user:` setting names, when numeric; names resolve inside the image, so 0 is used. */
-export function ownerOf(user: string | number | undefined): { uid: number; gid: number } {
+/** The uid and gid a `user:` setting names when numeric; `known: false` for names, which only the image can resolve. */
+export function ownerOf(user: string | number | undefined): { uid: number; gid: number; known: boolean } {
   const [uid, gid] = String(user ?? '0').split(':').map(Number);
-  return { uid: Number.isInteger(uid) ? uid! : 0, gid: Number.isInteger(gid) ? gid! : Number.isInteger(uid) ? uid! : 0 };
+  const known = Number.isInteger(uid);
+  return { uid: known ? uid! : 0, gid: Number.isInteger(gid) ? gid! : known ? uid! : 0, known };
 }
 
 async function readScript(spec: CheckSpec, systemDir: string | null): Promise<string | null> {

@@ -164,18 +164,31 @@ describe('buildWorkFolder: script.path from the system folder', () => {
 
 describe('ownerOf', () => {
   it('reads a numeric uid, using it as the gid too', () => {
-    expect(ownerOf('10001')).toEqual({ uid: 10001, gid: 10001 });
-    expect(ownerOf(10001)).toEqual({ uid: 10001, gid: 10001 });
+    expect(ownerOf('10001')).toEqual({ uid: 10001, gid: 10001, known: true });
+    expect(ownerOf(10001)).toEqual({ uid: 10001, gid: 10001, known: true });
   });
 
   it('reads uid:gid', () => {
-    expect(ownerOf('10001:20')).toEqual({ uid: 10001, gid: 20 });
-    expect(ownerOf('0:0')).toEqual({ uid: 0, gid: 0 });
+    expect(ownerOf('10001:20')).toEqual({ uid: 10001, gid: 20, known: true });
+    expect(ownerOf('0:0')).toEqual({ uid: 0, gid: 0, known: true });
   });
 
-  it('falls back to root for a name, which only the image can resolve, and for no user', () => {
-    expect(ownerOf('runner')).toEqual({ uid: 0, gid: 0 });
-    expect(ownerOf('runner:runner')).toEqual({ uid: 0, gid: 0 });
-    expect(ownerOf(undefined)).toEqual({ uid: 0, gid: 0 });
+  it('marks a name, which only the image can resolve, as unknown; no user is root', () => {
+    expect(ownerOf('runner')).toEqual({ uid: 0, gid: 0, known: false });
+    expect(ownerOf('runner:runner')).toEqual({ uid: 0, gid: 0, known: false });
+    expect(ownerOf(undefined)).toEqual({ uid: 0, gid: 0, known: true });
+  });
+});
+
+describe('buildWorkFolder for a user given by name', () => {
+  it('leaves the work folder writable for whichever uid the name means in the image', async () => {
+    const folder = await buildWorkFolder(
+      checkSpecSchema.parse({ image: 'x', files: { inputs: [{ name: 'a.txt', content: 'a' }] }, expect: [{ exit_code: 0 }] }),
+      null,
+      ownerOf('runner'),
+    );
+    const entries = await readTar(folder.tar);
+    expect(entries.find((e) => e.name === 'output')?.mode).toBe(0o777);
+    expect(entries.find((e) => e.name === 'input/a.txt')?.mode).toBe(0o666);
   });
 });
