@@ -9,6 +9,9 @@ import { DockerTargets } from '../systems/docker-targets.ts';
 import { SqliteRunStore } from '../runs/sqlite-run-store.ts';
 import { RunEvents } from '../runs/run-events.ts';
 import { RunService } from '../runs/run-service.ts';
+import { SqliteIncidentStore } from '../incidents/sqlite-incident-store.ts';
+import { IncidentService } from '../incidents/incident-service.ts';
+import { WebhookNotifier } from '../incidents/webhook-notifier.ts';
 
 /** The long-lived collaborators every route uses, built once per server. */
 export interface Services {
@@ -23,6 +26,8 @@ export interface Services {
   store: SqliteRunStore;
   events: RunEvents;
   runs: RunService;
+  incidentStore: SqliteIncidentStore;
+  incidents: IncidentService;
 }
 
 /** Builds the services for a configuration, and recovers from a previous server's crash. */
@@ -34,17 +39,31 @@ export async function createServices(config: AppConfig): Promise<Services> {
   const targets = new DockerTargets(systems);
   const runs = new RunService({ store, events, targets, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
   await runs.recover();
+  const docs = new DocsRepository(config.docsDir);
+  const incidentStore = new SqliteIncidentStore(store.database);
+  const { webhook, site_url: siteUrl } = systems.notifications;
+  const incidents = new IncidentService({
+    incidents: incidentStore,
+    runs: store,
+    events,
+    docs,
+    notifier: webhook ? new WebhookNotifier(webhook) : null,
+    baseUrl: siteUrl ?? null,
+  });
+  incidents.start();
   return {
     config,
     systems,
     systemsProblem,
-    docs: new DocsRepository(config.docsDir),
+    docs,
     rendered: new RenderedDocCache(renderer),
     catalog: new ProcedureCatalog(systems),
     targets,
     store,
     events,
     runs,
+    incidentStore,
+    incidents,
   };
 }
 
@@ -55,7 +74,7 @@ function readSystems(file: string): { systems: SystemsConfig; systemsProblem: st
     if (!(error instanceof InvalidSystemsConfigError)) throw error;
     // Docs stay readable; every block shows as manual until the file is fixed.
     return {
-      systems: { source: file, targets: { local: { url: 'unix:///var/run/docker.sock' } }, systems: new Map(), runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 } },
+      systems: { source: file, targets: { local: { url: 'unix:///var/run/docker.sock' } }, systems: new Map(), runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 }, notifications: {} },
       systemsProblem: error.message,
     };
   }

@@ -6,7 +6,7 @@ import type { DocsContract } from './contract-schema.ts';
  */
 export const defaultDocsContract: DocsContract = {
   version: 1,
-  allowed_top_level: ['runbooks', 'adr', 'reference', '_meta'],
+  allowed_top_level: ['runbooks', 'adr', 'reference', 'incidents', '_meta'],
   frontmatter_exempt: ['README.md', '_meta/**'],
   frontmatter: {
     common_required: ['type', 'id', 'title', 'status', 'owners', 'created'],
@@ -36,6 +36,14 @@ export const defaultDocsContract: DocsContract = {
       status_allowed: ['draft', 'active', 'deprecated'],
       required: [],
       optional: ['system'],
+    },
+    incident: {
+      folder: 'incidents',
+      filename_regex: '^inc-\\d+-[a-z0-9][a-z0-9-]*\\.md$',
+      id_regex: '^INC-\\d+$',
+      status_allowed: ['open', 'acknowledged', 'resolved'],
+      required: ['check', 'target', 'failure_kind'],
+      optional: ['assertion', 'section'],
     },
   },
 };

@@ -27,6 +27,7 @@ export interface SystemsConfig {
   targets: Record<string, TargetConfig>;
   systems: Map<string, ResolvedSystem>;
   runs: SystemsConfigFile['runs'];
+  notifications: SystemsConfigFile['notifications'];
 }
 
 /** The configuration file is unusable; the message names each problem. */
@@ -84,5 +85,5 @@ export function loadSystemsConfig(file: string): SystemsConfig {
   if (problems.length > 0) {
     throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`);
   }
-  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs };
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications };
 }

@@ -45,11 +45,20 @@ export const runsConfigSchema = z.strictObject({
   log_limit_bytes: z.number().int().min(1024).default(1_048_576),
 });
 
+/** Where incident notifications go. */
+export const notificationsConfigSchema = z.strictObject({
+  /** Receives JSON when an incident opens and when it resolves. */
+  webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** This site's address as people reach it, for links in notifications. */
+  site_url: z.url().optional(),
+});
+
 /** The systems configuration file (`runbook-live.yaml`). */
 export const systemsConfigSchema = z.strictObject({
   targets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'target names are lowercase letters, digits, _ and -'), targetConfigSchema)
     .default({ local: { url: 'unix:///var/run/docker.sock' } }),
   systems: z.record(z.string().min(1), systemConfigSchema).default({}),
   runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 }),
+  notifications: notificationsConfigSchema.default({}),
 });
 export type SystemsConfigFile = z.infer<typeof systemsConfigSchema>;

@@ -26,7 +26,7 @@ describe('loadContract', () => {
     docs = makeTempDocs();
     const contract = loadContract(docs.dir);
     expect(contract.source).toBeNull();
-    expect(contract.types.map((t) => t.name)).toEqual(['runbook', 'adr', 'reference']);
+    expect(contract.types.map((t) => t.name)).toEqual(['runbook', 'adr', 'reference', 'incident']);
   });
 
   it('reads types other than runbook/adr/reference from the contract', () => {

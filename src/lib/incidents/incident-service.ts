@@ -1,0 +1,154 @@
+import type { DocsRepository } from '../docs/docs-repository.ts';
+import type { RunEvents } from '../runs/run-events.ts';
+import type { RunRecord } from '../runs/run-record.ts';
+import type { RunStore } from '../runs/run-store.ts';
+import { checkVerdicts } from '../checks/verified-by.ts';
+import type { Incident } from './incident-record.ts';
+import { matchSection } from './match-section.ts';
+import type { SqliteIncidentStore } from './sqlite-incident-store.ts';
+import { troubleshootingSections } from './troubleshooting-sections.ts';
+import type { IncidentNotifier } from './webhook-notifier.ts';
+
+/** Collaborators, built once per server. */
+export interface IncidentServiceDeps {
+  incidents: SqliteIncidentStore;
+  runs: RunStore;
+  events: RunEvents;
+  docs: DocsRepository;
+  notifier: IncidentNotifier | null;
+  /** The site's base URL for links in notifications, when known. */
+  baseUrl: string | null;
+}
+
+// Cancelled and interrupted runs say nothing about the system under test.
+const NOT_A_FAILURE = new Set(['cancelled', 'interrupted']);
+const EXCERPT_LINES = 12;
+
+/**
+ * Turns finished runs into incidents: a failure opens one (or joins the open one for the
+ * same check, target and failure kind) linked to the troubleshooting section that explains
+ * it; a pass resolves every open incident of that check on that target.
+ */
+export class IncidentService {
+  private readonly deps: IncidentServiceDeps;
+  private queue: Promise<unknown> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(deps: IncidentServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** Starts following finished runs. */
+  start(): void {
+    this.unsubscribe ??= this.deps.events.subscribeAll((_runId, event) => {
+      if (event.type === 'finished') void this.handle(event.run);
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /** Resolves once every finished run seen so far has been handled. */
+  settled(): Promise<unknown> {
+    return this.queue;
+  }
+
+  /** Processes one finished run; calls are serialised so two failures never open two incidents. */
+  handle(run: RunRecord): Promise<unknown> {
+    this.queue = this.queue.then(() => this.process(run)).catch((error) => console.error(`incident bookkeeping failed for run ${run.id}:`, error));
+    return this.queue;
+  }
+
+  /** Acknowledges an open incident. */
+  acknowledge(id: string, actor: string): Incident | null {
+    const incident = this.deps.incidents.get(id);
+    if (!incident || incident.status !== 'open') return incident;
+    return this.deps.incidents.record(id, { at: now(), type: 'acknowledged', runId: null, actor, text: null, excerpt: null }, { status: 'acknowledged', acknowledgedBy: actor });
+  }
+
+  /** Adds a note to the timeline. */
+  note(id: string, actor: string, text: string): Incident | null {
+    if (!this.deps.incidents.get(id)) return null;
+    return this.deps.incidents.record(id, { at: now(), type: 'note', runId: null, actor, text, excerpt: null }, {});
+  }
+
+  /** Resolves an incident by hand. */
+  resolve(id: string, actor: string, text: string | null): Incident | null {
+    const incident = this.deps.incidents.get(id);
+    if (!incident || incident.status === 'resolved') return incident;
+    const resolved = this.deps.incidents.record(id, { at: now(), type: 'resolved', runId: null, actor, text, excerpt: null }, { status: 'resolved', resolvedAt: now() });
+    void this.notify('incident.resolved', resolved);
+    return resolved;
+  }
+
+  private async process(run: RunRecord): Promise<void> {
+    if (run.status === 'passed') return this.autoResolve(run);
+    if ((run.status !== 'failed' && run.status !== 'errored') || !run.failureKind || NOT_A_FAILURE.has(run.failureKind)) return;
+    const failed = checkVerdicts(run.result).filter((v) => v.status === 'failed');
+    const assertion = run.failureKind === 'contract_violation' ? (failed[0]?.label ?? null) : null;
+    const key = { blockId: run.blockId, target: run.target, failureKind: run.failureKind, assertion };
+    const excerpt = this.excerpt(run);
+    const open = this.deps.incidents.findOpen(key);
+    if (open) {
+      this.deps.incidents.record(open.id, { at: now(), type: 'failed-again', runId: run.id, actor: null, text: run.message, excerpt }, { failures: open.failures + 1, lastRunId: run.id });
+      return;
+    }
+    const set = await this.deps.docs.current();
+    const own = set.byId.get(run.docId);
+    const others = set.docs.filter((doc) => doc !== own && doc.type === 'runbook');
+    const text = [run.message ?? '', ...failed.map((v) => `${v.label}: ${v.actual}`)].join('\n');
+    const section = matchSection(
+      { kind: run.failureKind, assertion, text },
+      own ? troubleshootingSections(own) : [],
+      others.flatMap((doc) => troubleshootingSections(doc)),
+    );
+    const at = now();
+    const incident = this.deps.incidents.open(
+      {
+        blockId: run.blockId,
+        docId: run.docId,
+        target: run.target,
+        failureKind: run.failureKind,
+        assertion,
+        status: 'open',
+        section: section ? { docId: section.docId, anchor: section.anchor, title: section.title } : null,
+        openedAt: at,
+        updatedAt: at,
+        resolvedAt: null,
+        acknowledgedBy: null,
+        failures: 1,
+        lastRunId: run.id,
+        message: run.message,
+      },
+      { at, type: 'opened', runId: run.id, actor: null, text: run.message, excerpt },
+    );
+    void this.notify('incident.opened', incident);
+  }
+
+  private autoResolve(run: RunRecord): void {
+    for (const incident of this.deps.incidents.list({ blockId: run.blockId, target: run.target, openOnly: true })) {
+      const resolved = this.deps.incidents.record(
+        incident.id,
+        { at: now(), type: 'auto-resolved', runId: run.id, actor: null, text: `${run.blockId} passed again on ${run.target}`, excerpt: null },
+        { status: 'resolved', resolvedAt: now() },
+      );
+      void this.notify('incident.resolved', resolved);
+    }
+  }
+
+  private excerpt(run: RunRecord): string {
+    const lines = this.deps.runs.getLogs(run.id);
+    return lines.slice(-EXCERPT_LINES).map((line) => line.text).join('\n');
+  }
+
+  private notify(event: 'incident.opened' | 'incident.resolved', incident: Incident): Promise<void> {
+    if (!this.deps.notifier) return Promise.resolve();
+    return this.deps.notifier.notify({ event, incident, url: this.deps.baseUrl ? `${this.deps.baseUrl}/incidents/${incident.id}` : null, at: now() });
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,100 @@
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import GithubSlugger from 'github-slugger';
+import { toString } from 'mdast-util-to-string';
+import type { Paragraph, Root, RootContent } from 'mdast';
+import type { DocRecord } from '../docs/doc-record.ts';
+import type { FailureKind } from '../runs/run-record.ts';
+
+/** Failure kinds a troubleshooting section may say it covers. */
+export const COVERABLE_KINDS: readonly FailureKind[] = [
+  'docker_unreachable', 'image_not_found', 'build_failed', 'timeout', 'exit_nonzero', 'oom_killed', 'contract_violation',
+];
+
+/** One thing a section covers: a failure kind (optionally one assertion), or a message pattern. */
+export type Coverage =
+  | { kind: FailureKind; assertion: string | null }
+  | { pattern: RegExp };
+
+/** A subsection under a runbook's Troubleshooting heading. */
+export interface TroubleshootingSection {
+  docId: string;
+  /** The heading's anchor on the doc page. */
+  anchor: string;
+  title: string;
+  covers: Coverage[];
+  /** Covers entries that could not be understood, for the health page. */
+  problems: string[];
+}
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+const cache = new WeakMap<DocRecord, TroubleshootingSection[]>();
+const COVERS = /^\s*covers\s*:/i;
+
+/**
+ * Reads the sections under a doc's "Troubleshooting" heading and what each covers. A section
+ * declares it in a line that reads naturally in plain markdown:
+ *
+ *     Covers: `docker_unreachable`, `/permission denied.*docker\.sock/`
+ *     Covers: `contract_violation: saved settings reach the tool`
+ */
+export function troubleshootingSections(doc: DocRecord): TroubleshootingSection[] {
+  let sections = cache.get(doc);
+  if (sections) return sections;
+  sections = [];
+  const tree = parser.parse(doc.body) as Root;
+  const slugger = new GithubSlugger();
+  let troubleshootingDepth: number | null = null;
+  let current: TroubleshootingSection | null = null;
+  for (const node of tree.children) {
+    if (node.type === 'heading') {
+      const text = toString(node);
+      const slug = slugger.slug(text);
+      if (troubleshootingDepth !== null && node.depth <= troubleshootingDepth) troubleshootingDepth = null;
+      if (troubleshootingDepth === null && /^troubleshooting$/i.test(text.trim())) {
+        troubleshootingDepth = node.depth;
+        current = null;
+        continue;
+      }
+      if (troubleshootingDepth !== null && node.depth === troubleshootingDepth + 1) {
+        current = { docId: doc.id, anchor: slug, title: text, covers: [], problems: [] };
+        sections.push(current);
+        continue;
+      }
+      if (troubleshootingDepth === null) current = null;
+      continue;
+    }
+    if (current && isCoversParagraph(node)) readCovers(node, current);
+  }
+  cache.set(doc, sections);
+  return sections;
+}
+
+function isCoversParagraph(node: RootContent): node is Paragraph {
+  return node.type === 'paragraph' && COVERS.test(toString(node));
+}
+
+function readCovers(paragraph: Paragraph, section: TroubleshootingSection): void {
+  for (const child of paragraph.children) {
+    if (child.type !== 'inlineCode') continue;
+    const item = child.value.trim();
+    if (item.startsWith('/') && item.lastIndexOf('/') > 0) {
+      const last = item.lastIndexOf('/');
+      try {
+        section.covers.push({ pattern: new RegExp(item.slice(1, last), item.slice(last + 1) || 'i') });
+      } catch (error) {
+        section.problems.push(`${section.docId}#${section.anchor}: ${item} is not a valid regular expression (${(error as Error).message})`);
+      }
+      continue;
+    }
+    const [kind = '', ...rest] = item.split(':');
+    const assertion = rest.join(':').trim() || null;
+    if ((COVERABLE_KINDS as readonly string[]).includes(kind.trim())) {
+      section.covers.push({ kind: kind.trim() as FailureKind, assertion });
+    } else {
+      section.problems.push(`${section.docId}#${section.anchor}: covers \`${item}\`, which is not a failure kind (${COVERABLE_KINDS.join(', ')}) or a /pattern/`);
+    }
+  }
+}
+

@@ -1,0 +1,11 @@
+import type { APIRoute } from 'astro';
+import { json } from '../../lib/http/json-response.ts';
+
+/** Incidents, open ones first; `?open=1` for open ones only, `?check=` for one check. */
+export const GET: APIRoute = ({ locals, url }) => {
+  const incidents = locals.services.incidentStore.list({
+    openOnly: url.searchParams.get('open') === '1',
+    ...(url.searchParams.get('check') ? { blockId: url.searchParams.get('check')! } : {}),
+  });
+  return json({ incidents });
+};

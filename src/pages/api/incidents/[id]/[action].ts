@@ -1,0 +1,26 @@
+import type { APIRoute } from 'astro';
+import { json, jsonError } from '../../../../lib/http/json-response.ts';
+import { readJsonBody } from '../../../../lib/http/read-json-body.ts';
+import { actorOf } from '../../../../lib/http/actor.ts';
+import { incidentActionBodySchema } from '../../../../lib/incidents/incident-action-request.ts';
+import { formatZodIssues } from '../../../../lib/shared/format-zod-issues.ts';
+
+const ACTIONS = ['acknowledge', 'note', 'resolve'] as const;
+
+/** Acknowledge, add a note to, or resolve an incident. */
+export const POST: APIRoute = async ({ locals, params, request, clientAddress }) => {
+  const action = params.action as (typeof ACTIONS)[number];
+  if (!ACTIONS.includes(action)) return jsonError(404, 'UnknownAction', `Incidents take ${ACTIONS.join(', ')}; not '${params.action}'.`);
+  const read = request.headers.get('content-length') === '0' ? { ok: true as const, body: {} } : await readJsonBody(request);
+  if (!read.ok) return jsonError(read.status, read.code, read.message);
+  const body = incidentActionBodySchema.safeParse(read.body ?? {});
+  if (!body.success) return jsonError(400, 'InvalidIncidentAction', formatZodIssues(body.error).join('; '));
+  if (action === 'note' && !body.data.text) return jsonError(400, 'InvalidIncidentAction', 'text: a note needs some text');
+  const service = locals.services.incidents;
+  const actor = actorOf(request, clientAddress);
+  const id = params.id ?? '';
+  const incident =
+    action === 'acknowledge' ? service.acknowledge(id, actor) : action === 'note' ? service.note(id, actor, body.data.text!) : service.resolve(id, actor, body.data.text ?? null);
+  if (!incident) return jsonError(404, 'IncidentNotFound', `No incident has id '${id}'.`);
+  return json({ ...incident, timeline: locals.services.incidentStore.events(incident.id) });
+};
