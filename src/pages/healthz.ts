@@ -5,7 +5,8 @@ import { json } from '../lib/http/json-response.ts';
 export const GET: APIRoute = async ({ locals }) => {
   try {
     const set = await locals.services.docs.current();
-    return json({ status: 'ok', docs: set.docs.length });
+    // Liveness of this server; the Docker targets are reported, not required.
+    return json({ status: 'ok', docs: set.docs.length, targets: locals.services.health.snapshot() });
   } catch (error) {
     return json({ status: 'degraded', message: (error as Error).message }, 503);
   }

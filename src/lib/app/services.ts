@@ -12,6 +12,10 @@ import { RunService } from '../runs/run-service.ts';
 import { SqliteIncidentStore } from '../incidents/sqlite-incident-store.ts';
 import { IncidentService } from '../incidents/incident-service.ts';
 import { WebhookNotifier } from '../incidents/webhook-notifier.ts';
+import { TargetHealthMonitor } from '../systems/target-health.ts';
+import { Scheduler } from '../schedules/scheduler.ts';
+import { loadDashboard, type Dashboard, type DashboardFilters } from '../dashboard/dashboard-data.ts';
+import { blockTargetStats, type BlockTargetStats } from '../runs/sqlite-run-stats.ts';
 
 /** The long-lived collaborators every route uses, built once per server. */
 export interface Services {
@@ -28,6 +32,12 @@ export interface Services {
   runs: RunService;
   incidentStore: SqliteIncidentStore;
   incidents: IncidentService;
+  health: TargetHealthMonitor;
+  scheduler: Scheduler;
+  /** The dashboard's rows for the current docs. */
+  dashboard(filters?: DashboardFilters): Promise<Dashboard>;
+  /** Run statistics per block and target, for freshness on doc pages and the catalogue. */
+  runStats(): Map<string, BlockTargetStats>;
 }
 
 /** Builds the services for a configuration, and recovers from a previous server's crash. */
@@ -51,19 +61,34 @@ export async function createServices(config: AppConfig): Promise<Services> {
     baseUrl: siteUrl ?? null,
   });
   incidents.start();
+  const health = new TargetHealthMonitor(targets, Object.fromEntries(Object.entries(systems.targets).map(([name, target]) => [name, target.url])));
+  health.start();
+  // A run that could not reach its engine is news about the target, before the next probe.
+  events.subscribeAll((_runId, event) => {
+    if (event.type === 'finished' && event.run.failureKind === 'docker_unreachable') health.markUnreachable(event.run.target, event.run.message ?? 'unreachable');
+    if (event.type === 'finished' && event.run.status === 'passed') void health.probe();
+  });
+  const catalog = new ProcedureCatalog(systems);
+  const scheduler = new Scheduler({ docs, catalog, runs, store, defaultTargets: targets.names() });
+  scheduler.start();
   return {
     config,
     systems,
     systemsProblem,
     docs,
     rendered: new RenderedDocCache(renderer),
-    catalog: new ProcedureCatalog(systems),
+    catalog,
     targets,
     store,
     events,
     runs,
     incidentStore,
     incidents,
+    health,
+    scheduler,
+    runStats: () => blockTargetStats(store.database, new Date()),
+    dashboard: async (filters = {}) =>
+      loadDashboard({ set: await docs.current(), catalog, store, incidents: incidentStore, health, scheduler, defaultTargets: targets.names() }, filters),
   };
 }
 

@@ -147,6 +147,12 @@ export class SqliteRunStore implements RunStore {
     return unfinished;
   }
 
+  /** Finished runs per block, target and status, for metrics. */
+  countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }> {
+    const rows = this.db.prepare(`SELECT block_id, target, status, COUNT(*) AS n FROM runs WHERE status NOT IN ('queued', 'running') GROUP BY block_id, target, status`).all() as Row[];
+    return rows.map((row) => ({ blockId: String(row.block_id), target: String(row.target), status: String(row.status), count: Number(row.n) }));
+  }
+
   close(): void {
     if (this.db.isOpen) this.db.close();
   }

@@ -1,0 +1,98 @@
+import type { DocSet } from '../docs/doc-set.ts';
+import type { ProcedureBlock, ProcedureCatalog } from '../procedures/procedure-catalog.ts';
+import { statsKey, type BlockTargetStats, type LatestRun } from '../runs/sqlite-run-stats.ts';
+import type { TargetHealth } from '../systems/target-health.ts';
+import { sparklinePath } from './sparkline.ts';
+import { parseTimeout } from '../procedures/procedure-catalog.ts';
+
+/** How a check stands on a target. */
+export type CheckStatus = 'passing' | 'failing' | 'running' | 'queued' | 'never run' | 'unreachable' | 'cancelled' | 'not runnable';
+
+/** One row of the dashboard: one check on one target. */
+export interface CheckRow {
+  key: string;
+  blockId: string;
+  name: string;
+  hash: string;
+  docId: string;
+  docTitle: string;
+  system: string | null;
+  target: string;
+  kind: ProcedureBlock['kind'];
+  status: CheckStatus;
+  /** Why the block cannot run, or why the target is unreachable. */
+  reason: string | null;
+  lastRun: LatestRun | null;
+  lastDurationMs: number | null;
+  /** 0..1, or null when nothing finished in the window. */
+  passRate24h: number | null;
+  passRate7d: number | null;
+  durations: number[];
+  sparkline: string;
+  schedule: { everySeconds: number; label: string } | null;
+  openIncidents: number;
+}
+
+/** Everything a row is built from, gathered once per request. */
+export interface CheckRowInputs {
+  set: DocSet;
+  catalog: ProcedureCatalog;
+  stats: Map<string, BlockTargetStats>;
+  health: TargetHealth[];
+  openIncidents: Map<string, number>;
+  defaultTargets: string[];
+}
+
+/** Every check block on every target it runs on, in doc order. */
+export function checkBlocks(set: DocSet, catalog: ProcedureCatalog, defaultTargets: string[]): Array<{ block: ProcedureBlock; target: string; docTitle: string }> {
+  return set.docs.flatMap((doc) =>
+    catalog.blocksOf(doc).filter((block) => block.isCheck).flatMap((block) => (block.system?.targets ?? defaultTargets).map((target) => ({ block, target, docTitle: doc.title }))),
+  );
+}
+
+/** Builds the dashboard's rows. Pure: the caller gathers the inputs. */
+export function buildCheckRows(inputs: CheckRowInputs): CheckRow[] {
+  const health = new Map(inputs.health.map((h) => [h.name, h]));
+  return checkBlocks(inputs.set, inputs.catalog, inputs.defaultTargets).map(({ block, target, docTitle }) => {
+    const key = statsKey(block.id, target);
+    const stats = inputs.stats.get(key);
+    const latest = stats?.latest ?? null;
+    const targetHealth = health.get(target);
+    const { status, reason } = statusOf(block, latest, targetHealth);
+    const every = parseTimeout(block.annotations.every);
+    return {
+      key,
+      blockId: block.id,
+      name: typeof block.annotations.name === 'string' ? block.annotations.name : block.id.split('/').slice(1).join('/'),
+      hash: block.hash,
+      docId: block.docId,
+      docTitle,
+      system: block.system?.name ?? null,
+      target,
+      kind: block.kind,
+      status,
+      reason,
+      lastRun: latest,
+      lastDurationMs: stats?.durations.at(-1) ?? null,
+      passRate24h: stats && stats.finished24h > 0 ? stats.passed24h / stats.finished24h : null,
+      passRate7d: stats && stats.finished7d > 0 ? stats.passed7d / stats.finished7d : null,
+      durations: stats?.durations ?? [],
+      sparkline: sparklinePath(stats?.durations ?? []),
+      schedule: every ? { everySeconds: every, label: `every ${block.annotations.every}` } : null,
+      openIncidents: inputs.openIncidents.get(key) ?? 0,
+    };
+  });
+}
+
+function statusOf(block: ProcedureBlock, latest: LatestRun | null, health: TargetHealth | undefined): { status: CheckStatus; reason: string | null } {
+  if (!block.runnable) return { status: 'not runnable', reason: block.reason };
+  if (latest?.status === 'running') return { status: 'running', reason: null };
+  if (latest?.status === 'queued') return { status: 'queued', reason: null };
+  // One clear state for a host that is down, instead of a wall of failures.
+  if (health?.reachable === false) return { status: 'unreachable', reason: health.error };
+  if (!latest) return { status: 'never run', reason: null };
+  if (latest.status === 'passed') return { status: 'passing', reason: null };
+  if (latest.failureKind === 'docker_unreachable') return { status: 'unreachable', reason: latest.message };
+  if (latest.status === 'failed' || latest.status === 'errored') return { status: 'failing', reason: latest.message };
+  return { status: 'cancelled', reason: latest.message };
+}

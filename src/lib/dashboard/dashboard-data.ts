@@ -1,0 +1,83 @@
+import type { DocSet } from '../docs/doc-set.ts';
+import type { ProcedureCatalog } from '../procedures/procedure-catalog.ts';
+import type { SqliteIncidentStore } from '../incidents/sqlite-incident-store.ts';
+import { blockTargetStats, statsKey } from '../runs/sqlite-run-stats.ts';
+import type { SqliteRunStore } from '../runs/sqlite-run-store.ts';
+import type { Scheduler } from '../schedules/scheduler.ts';
+import type { TargetHealth, TargetHealthMonitor } from '../systems/target-health.ts';
+import { buildCheckRows, type CheckRow, type CheckStatus } from './check-rows.ts';
+
+/** Narrowing of the dashboard by query parameters. */
+export interface DashboardFilters {
+  doc?: string | undefined;
+  system?: string | undefined;
+  target?: string | undefined;
+  status?: string | undefined;
+}
+
+/** A dashboard row with its schedule's state. */
+export type DashboardRow = CheckRow & { nextRunAt: string | null; skippedWhileRunning: number };
+
+/** What the dashboard page and `GET /api/checks` show. */
+export interface Dashboard {
+  generatedAt: string;
+  rows: DashboardRow[];
+  targets: TargetHealth[];
+  counts: Record<CheckStatus, number>;
+  /** Values the filters can take, from all rows. */
+  options: { docs: string[]; systems: string[]; targets: string[]; statuses: CheckStatus[] };
+}
+
+/** Collaborators the dashboard reads from. */
+export interface DashboardSources {
+  set: DocSet;
+  catalog: ProcedureCatalog;
+  store: SqliteRunStore;
+  incidents: SqliteIncidentStore;
+  health: TargetHealthMonitor;
+  scheduler: Scheduler | null;
+  defaultTargets: string[];
+}
+
+const STATUSES: CheckStatus[] = ['failing', 'unreachable', 'running', 'queued', 'passing', 'never run', 'cancelled', 'not runnable'];
+
+/** Gathers every check's row, filtered, with counts over all rows. */
+export function loadDashboard(sources: DashboardSources, filters: DashboardFilters = {}, now = new Date()): Dashboard {
+  const openIncidents = new Map<string, number>();
+  for (const open of sources.incidents.openCounts()) {
+    const key = statsKey(open.blockId, open.target);
+    openIncidents.set(key, (openIncidents.get(key) ?? 0) + open.count);
+  }
+  const schedules = sources.scheduler?.snapshot() ?? new Map();
+  const all = buildCheckRows({
+    set: sources.set,
+    catalog: sources.catalog,
+    stats: blockTargetStats(sources.store.database, now),
+    health: sources.health.snapshot(),
+    openIncidents,
+    defaultTargets: sources.defaultTargets,
+  }).map((row) => ({ ...row, nextRunAt: schedules.get(row.key)?.nextAt ?? null, skippedWhileRunning: schedules.get(row.key)?.skipped ?? 0 }));
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+  for (const row of all) counts[row.status] += 1;
+  const rows = all.filter(
+    (row) =>
+      (!filters.doc || row.docId === filters.doc) &&
+      (!filters.system || row.system === filters.system) &&
+      (!filters.target || row.target === filters.target) &&
+      (!filters.status || row.status === filters.status),
+  );
+  const distinct = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => v !== null))].sort();
+  return {
+    generatedAt: now.toISOString(),
+    rows,
+    targets: sources.health.snapshot(),
+    counts,
+    options: { docs: distinct(all.map((r) => r.docId)), systems: distinct(all.map((r) => r.system)), targets: distinct(all.map((r) => r.target)), statuses: STATUSES },
+  };
+}
+
+/** Reads the four filters from a URL's query. */
+export function filtersFrom(url: URL): DashboardFilters {
+  const get = (name: string) => url.searchParams.get(name) || undefined;
+  return { doc: get('doc'), system: get('system'), target: get('target'), status: get('status') };
+}

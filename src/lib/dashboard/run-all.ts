@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { DocSet } from '../docs/doc-set.ts';
+import type { ProcedureCatalog } from '../procedures/procedure-catalog.ts';
+import type { RunService } from '../runs/run-service.ts';
+import { findBlock } from '../runs/start-run-request.ts';
+import type { CheckRow } from './check-rows.ts';
+
+/** Body of `POST /api/checks/run-all`: the same filters as the dashboard. */
+export const runAllBodySchema = z.strictObject({
+  doc: z.string().min(1).optional(),
+  system: z.string().min(1).optional(),
+  target: z.string().min(1).optional(),
+  status: z.string().min(1).optional(),
+});
+
+/** Queues a run for each runnable row, in row order, joining runs already going. */
+export function startRows(rows: CheckRow[], set: DocSet, catalog: ProcedureCatalog, runs: RunService, actor: string) {
+  const started: string[] = [];
+  const joined: string[] = [];
+  const skipped: Array<{ key: string; reason: string }> = [];
+  for (const row of rows) {
+    const block = findBlock(set, catalog, row.blockId);
+    const prepared = block ? catalog.prepare(block, {}) : null;
+    if (!block || !prepared?.ok) {
+      skipped.push({ key: row.key, reason: prepared && !prepared.ok ? prepared.reason : 'the block is gone' });
+      continue;
+    }
+    const { run, joined: wasJoined } = runs.start({ block, steps: prepared.steps, variables: prepared.variables, target: row.target, actor, trigger: 'run-all' });
+    (wasJoined ? joined : started).push(run.id);
+  }
+  return { started, joined, skipped };
+}

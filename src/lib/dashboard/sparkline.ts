@@ -1,0 +1,11 @@
+/** An SVG path through the values, scaled into a width × height box (y grows downwards). */
+export function sparklinePath(values: number[], width = 80, height = 18): string {
+  if (values.length === 0) return '';
+  const max = Math.max(...values);
+  const min = Math.min(...values);
+  const span = max - min || 1;
+  const step = values.length > 1 ? width / (values.length - 1) : 0;
+  return values
+    .map((value, i) => `${i === 0 ? 'M' : 'L'}${(i * step).toFixed(1)},${(height - 1 - ((value - min) / span) * (height - 2)).toFixed(1)}`)
+    .join(' ');
+}

@@ -1,0 +1,114 @@
+import type { DocsRepository } from '../docs/docs-repository.ts';
+import { parseTimeout, type ProcedureCatalog } from '../procedures/procedure-catalog.ts';
+import type { RunService } from '../runs/run-service.ts';
+import type { RunStore } from '../runs/run-store.ts';
+import { checkBlocks } from '../dashboard/check-rows.ts';
+
+/** What the scheduler knows about one scheduled check on one target. */
+export interface ScheduleState {
+  key: string;
+  blockId: string;
+  target: string;
+  everySeconds: number;
+  nextAt: string;
+  /** Times it came due while the previous run was still going. */
+  skipped: number;
+  lastRunId: string | null;
+}
+
+/** Collaborators and knobs, built once per server. */
+export interface SchedulerDeps {
+  docs: DocsRepository;
+  catalog: ProcedureCatalog;
+  runs: RunService;
+  store: RunStore;
+  defaultTargets: string[];
+  tickMs?: number;
+  /** 0..1; injectable so tests can pin the jitter. */
+  random?: () => number;
+  now?: () => number;
+}
+
+/**
+ * Runs checks that declare `every=` on that interval, per target, with up to ±10% jitter
+ * (at most a minute) so a fleet of checks does not fire in lockstep. A check that is due
+ * while its previous run is still queued or running is skipped, not stacked.
+ */
+export class Scheduler {
+  private readonly deps: SchedulerDeps;
+  private readonly states = new Map<string, ScheduleState>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(deps: SchedulerDeps) {
+    this.deps = deps;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), this.deps.tickMs ?? 1_000);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Every schedule, keyed by `blockId@target`. */
+  snapshot(): Map<string, ScheduleState> {
+    return new Map(this.states);
+  }
+
+  /** Starts whatever is due; returns the ids of the runs it started. */
+  async tick(): Promise<string[]> {
+    if (this.ticking) return [];
+    this.ticking = true;
+    try {
+      const set = await this.deps.docs.current();
+      const now = this.now();
+      const started: string[] = [];
+      const seen = new Set<string>();
+      for (const { block, target } of checkBlocks(set, this.deps.catalog, this.deps.defaultTargets)) {
+        const every = parseTimeout(block.annotations.every);
+        if (!every || !block.runnable) continue;
+        const key = `${block.id}@${target}`;
+        seen.add(key);
+        let state = this.states.get(key);
+        if (!state || state.everySeconds !== every) {
+          const [last] = this.deps.store.listRuns({ blockId: block.id, target, limit: 1 });
+          // Never run: the first run is one interval after the server starts, like any later one.
+          const firstDue = (last ? Date.parse(last.createdAt) : now) + every * 1000 + this.jitter(every, !last);
+          state = { key, blockId: block.id, target, everySeconds: every, nextAt: new Date(Math.max(now, firstDue)).toISOString(), skipped: state?.skipped ?? 0, lastRunId: last?.id ?? null };
+          this.states.set(key, state);
+        }
+        if (Date.parse(state.nextAt) > now) continue;
+        state.nextAt = new Date(now + every * 1000 + this.jitter(every, false)).toISOString();
+        const prepared = this.deps.catalog.prepare(block, {});
+        if (!prepared.ok) continue;
+        const { run, joined } = this.deps.runs.start({ block, steps: prepared.steps, variables: prepared.variables, target, actor: 'scheduler', trigger: 'schedule' });
+        if (joined) {
+          state.skipped += 1;
+        } else {
+          state.lastRunId = run.id;
+          started.push(run.id);
+        }
+      }
+      for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
+      return started;
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private jitter(everySeconds: number, firstRun: boolean): number {
+    const spread = Math.min(everySeconds * 100, 60_000);
+    const random = (this.deps.random ?? Math.random)();
+    // A first run only ever waits longer (0..spread); later ones move either way (±spread).
+    return Math.round(firstRun ? random * spread : (random * 2 - 1) * spread);
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+}
