@@ -13,6 +13,9 @@ import { DockerTargets } from '../lib/systems/docker-targets.ts';
 import { SqliteRunStore } from '../lib/runs/sqlite-run-store.ts';
 import { RunEvents } from '../lib/runs/run-events.ts';
 import { RunService, type StartRunRequest } from '../lib/runs/run-service.ts';
+import { SqliteIncidentStore } from '../lib/incidents/sqlite-incident-store.ts';
+import { IncidentService } from '../lib/incidents/incident-service.ts';
+import { WebhookNotifier } from '../lib/incidents/webhook-notifier.ts';
 import { parseStartRun } from '../lib/runs/start-run-request.ts';
 import { isFinal } from '../lib/runs/run-record.ts';
 import { formatDuration } from '../lib/shared/format-duration.ts';
@@ -154,7 +157,19 @@ async function runPlanned(
   // markdown renderer, and no start-up recovery, which would mark a live server's runs in
   // the same DATA_DIR interrupted and remove their containers.
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
-  const runs = new RunService({ store, events: new RunEvents(), targets, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  const events = new RunEvents();
+  const runs = new RunService({ store, events, targets, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  // Failures found in a pipeline are incidents like any other: same store, same webhook.
+  const { webhook, site_url: siteUrl } = systems.notifications;
+  const incidents = new IncidentService({
+    incidents: new SqliteIncidentStore(store.database),
+    runs: store,
+    events,
+    docs: new DocsRepository(config.docsDir),
+    notifier: webhook ? new WebhookNotifier(webhook, (message) => io.err(`runbook-live check: ${message}\n`)) : null,
+    baseUrl: siteUrl ?? null,
+  });
+  incidents.start();
   const started: string[] = [];
   let signalled: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -187,10 +202,12 @@ async function runPlanned(
       }),
     );
     const results = new Map(finished);
+    await incidents.settled();
     return { results: planned.map((p) => ('result' in p ? p.result : results.get(p.block)!)), signal: signalled };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    incidents.stop();
     store.close();
   }
 }

@@ -124,17 +124,18 @@ export class IncidentService {
       },
       { at, type: 'opened', runId: run.id, actor: null, text: run.message, excerpt },
     );
-    void this.notify('incident.opened', incident);
+    // Awaited inside the queue, so settled() also covers delivery (bounded by its timeout).
+    await this.notify('incident.opened', incident);
   }
 
-  private autoResolve(run: RunRecord): void {
+  private async autoResolve(run: RunRecord): Promise<void> {
     for (const incident of this.deps.incidents.list({ blockId: run.blockId, target: run.target, openOnly: true })) {
       const resolved = this.deps.incidents.record(
         incident.id,
         { at: now(), type: 'auto-resolved', runId: run.id, actor: null, text: `${run.blockId} passed again on ${run.target}`, excerpt: null },
         { status: 'resolved', resolvedAt: now() },
       );
-      void this.notify('incident.resolved', resolved);
+      await this.notify('incident.resolved', resolved);
     }
   }
 
