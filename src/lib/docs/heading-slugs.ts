@@ -1,13 +1,9 @@
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
+import { parseMarkdown } from '../markdown/parse-markdown.ts';
 import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
-import type { Root } from 'mdast';
 import type { DocRecord } from './doc-record.ts';
 
-const parser = unified().use(remarkParse).use(remarkGfm);
 const cache = new WeakMap<DocRecord, Set<string>>();
 
 /**
@@ -20,7 +16,7 @@ export function headingSlugs(doc: DocRecord): Set<string> {
   if (!slugs) {
     const slugger = new GithubSlugger();
     slugs = new Set();
-    const tree = parser.parse(doc.body) as Root;
+    const tree = parseMarkdown(doc.body);
     visit(tree, 'heading', (node) => void slugs!.add(slugger.slug(toString(node))));
     cache.set(doc, slugs);
   }

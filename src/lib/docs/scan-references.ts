@@ -1,8 +1,5 @@
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
+import { parseMarkdown } from '../markdown/parse-markdown.ts';
 import { visit, SKIP } from 'unist-util-visit';
-import type { Root } from 'mdast';
 import type { IdMatcher } from './id-mentions.ts';
 
 /** Something a doc points at: another doc's id, or a path to a markdown file. */
@@ -15,7 +12,6 @@ export interface Reference {
   line: number | null;
 }
 
-const markdownParser = unified().use(remarkParse).use(remarkGfm);
 
 /** True for link targets that point at a markdown file in the docs, not at the web. */
 export function isMarkdownPath(target: string): boolean {
@@ -30,7 +26,7 @@ export function scanReferences(links: string[], body: string, bodyStartLine: num
     origin: 'frontmatter',
     line: null,
   }));
-  const tree = markdownParser.parse(body) as Root;
+  const tree = parseMarkdown(body);
   const lineOf = (node: { position?: { start: { line: number } } }) =>
     node.position ? node.position.start.line + bodyStartLine - 1 : null;
   visit(tree, (node) => {

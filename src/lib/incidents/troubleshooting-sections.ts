@@ -1,9 +1,7 @@
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
+import { parseMarkdown } from '../markdown/parse-markdown.ts';
 import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
-import type { Paragraph, Root, RootContent } from 'mdast';
+import type { Paragraph, RootContent } from 'mdast';
 import type { DocRecord } from '../docs/doc-record.ts';
 import type { FailureKind } from '../runs/run-record.ts';
 
@@ -28,7 +26,6 @@ export interface TroubleshootingSection {
   problems: string[];
 }
 
-const parser = unified().use(remarkParse).use(remarkGfm);
 const cache = new WeakMap<DocRecord, TroubleshootingSection[]>();
 const COVERS = /^\s*covers\s*:/i;
 
@@ -43,7 +40,7 @@ export function troubleshootingSections(doc: DocRecord): TroubleshootingSection[
   let sections = cache.get(doc);
   if (sections) return sections;
   sections = [];
-  const tree = parser.parse(doc.body) as Root;
+  const tree = parseMarkdown(doc.body);
   const slugger = new GithubSlugger();
   let troubleshootingDepth: number | null = null;
   let current: TroubleshootingSection | null = null;

@@ -1,10 +1,7 @@
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
+import { parseMarkdown } from '../markdown/parse-markdown.ts';
 import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
-import type { Root } from 'mdast';
 import { parseFenceInfo } from './parse-fence-info.ts';
 import { blockIdentity } from './block-identity.ts';
 
@@ -28,14 +25,13 @@ export interface FencedBlock {
   problem: string | null;
 }
 
-const parser = unified().use(remarkParse).use(remarkGfm);
 
 /**
  * Lists a doc's fenced blocks in document order. Heading slugs come from the same slugger
  * the page uses for its anchors, so a block's id names the section a reader sees.
  */
 export function extractFencedBlocks(docId: string, body: string, bodyStartLine = 1): FencedBlock[] {
-  const tree = parser.parse(body) as Root;
+  const tree = parseMarkdown(body);
   const slugger = new GithubSlugger();
   const blocks: FencedBlock[] = [];
   let heading: FencedBlock['heading'] = null;
