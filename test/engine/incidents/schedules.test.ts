@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../support/server.ts';
+import { isFinal, RunsApi, sleep, type RunJson } from '../runs/harness.ts';
+import { eventually, expectNothingLeftOfRuns, startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR, type IncidentWorld } from './support.ts';
+
+// Scheduled checks on the built server against the real engine: `every=` blocks run on their
+// interval with trigger `schedule`, the first one interval after start, and a check that is
+// still running when it comes due again is skipped rather than stacked.
+
+const TICK = 'RUN-schedules/tick';
+const SLOW = 'RUN-schedules/slow';
+const FIXTURE = 'runbook-schedules.md';
+
+type ScheduledRun = RunJson & { trigger: string; actor: string };
+
+let world: IncidentWorld;
+let server: RunningServer;
+let api: RunsApi;
+let dash: IncidentsApi;
+let bootedAt: number;
+
+async function runsOf(blockId: string): Promise<ScheduledRun[]> {
+  const runs = (await dash.runsOf(blockId)) as ScheduledRun[];
+  return runs.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+}
+
+beforeAll(async () => {
+  world = makeIncidentWorld({
+    copyContent: false,
+    fixtures: [FIXTURE],
+    systemsYaml: `targets:
+  local:
+    url: unix:///var/run/docker.sock
+systems:
+  schedule-probes:
+    dir: ${JSON.stringify(RUNNER_DIR)}
+    targets: [local]
+runs:
+  concurrency: 4
+  timeout_seconds: 60
+`,
+  });
+  bootedAt = Date.now();
+  server = await startBuiltServer(world.env, { docIds: ['RUN-schedules'] });
+  api = new RunsApi(server.url);
+  dash = new IncidentsApi(server.url);
+});
+
+afterAll(async () => {
+  try {
+    if (!server) return;
+    // Take the schedules out of the doc (it is read on every request), so nothing new starts,
+    // then let what is still going end before the server stops.
+    world.docs.write(`runbooks/${FIXTURE}`, readFileSync(path.join(FIXTURES, FIXTURE), 'utf8').replace(/ every=\S+/g, ''));
+    await eventually('the schedules to be gone from the dashboard', async () => {
+      const rows = await dash.checks();
+      return rows.every((row) => row.schedule === null && row.nextRunAt === null) ? rows : undefined;
+    });
+    await sleep(1_200);
+    const all = [...(await runsOf(TICK)), ...(await runsOf(SLOW))];
+    for (const run of all) if (!isFinal(run.status)) await api.cancel(run.id);
+    for (const run of all) await api.waitFinished(run.id, 20_000);
+    const after = [...(await runsOf(TICK)), ...(await runsOf(SLOW))];
+    expect(after.map((r) => r.id).sort()).toEqual(all.map((r) => r.id).sort());
+    await expectNothingLeftOfRuns(after.map((r) => r.id));
+  } finally {
+    await server?.stop();
+    world?.cleanup();
+  }
+});
+
+describe('scheduled checks', () => {
+  it('every=2s: at least two runs with trigger schedule within ~10 s, the first one interval after start; the row shows the schedule and the next run', async () => {
+    const finished = await eventually(
+      'two finished scheduled runs of tick',
+      async () => {
+        const runs = (await runsOf(TICK)).filter((r) => isFinal(r.status));
+        return runs.length >= 2 ? runs : undefined;
+      },
+      10_000,
+      200,
+    );
+    for (const run of finished) {
+      expect(run, run.message ?? '').toMatchObject({ status: 'passed', trigger: 'schedule', actor: 'scheduler', target: 'local' });
+      expect((await api.run(run.id)).logs.some((line) => line.stream === 'stdout' && line.text === 'tick')).toBe(true);
+    }
+    // Nothing runs before one interval has passed since the server started.
+    expect(Date.parse(finished[0]!.createdAt) - bootedAt).toBeGreaterThanOrEqual(2_000);
+    // About one interval apart: 2 s ±10%, rounded up to the scheduler's 1 s tick.
+    const gap = Date.parse(finished[1]!.createdAt) - Date.parse(finished[0]!.createdAt);
+    expect(gap).toBeGreaterThanOrEqual(1_700);
+    expect(gap).toBeLessThan(3_600);
+
+    const row = await dash.row(TICK, 'local');
+    expect(row.schedule).toEqual({ everySeconds: 2, label: 'every 2s' });
+    expect(row.nextRunAt).not.toBeNull();
+    const next = Date.parse(row.nextRunAt!);
+    expect(next).not.toBeNaN();
+    expect(next).toBeGreaterThan(Date.parse(finished[1]!.createdAt));
+    expect(next - Date.now()).toBeLessThanOrEqual(2_300);
+
+    await expectNothingLeftOfRuns(finished.map((r) => r.id));
+  }, 30_000);
+
+  it('every=1s on a 4 s check: never two runs at once, and the skips are counted', async () => {
+    const finished = await eventually(
+      'two finished scheduled runs of slow',
+      async () => {
+        const runs = (await runsOf(SLOW)).filter((r) => isFinal(r.status));
+        return runs.length >= 2 ? runs : undefined;
+      },
+      25_000,
+      200,
+    );
+    const runs = await runsOf(SLOW);
+    for (const run of runs) expect(run).toMatchObject({ trigger: 'schedule', actor: 'scheduler' });
+    for (const run of finished) expect(run, run.message ?? '').toMatchObject({ status: 'passed' });
+    for (const run of finished) expect(Date.parse(run.finishedAt!) - Date.parse(run.startedAt!)).toBeGreaterThanOrEqual(4_000);
+
+    // No two runs overlap: each was created only after the previous one had finished.
+    for (let i = 1; i < runs.length; i++) {
+      const previous = runs[i - 1]!;
+      const current = runs[i]!;
+      expect(previous.finishedAt, `run ${previous.id} had not finished when ${current.id} was created`).not.toBeNull();
+      expect(Date.parse(current.createdAt)).toBeGreaterThanOrEqual(Date.parse(previous.finishedAt!));
+    }
+    for (const a of runs) {
+      for (const b of runs) {
+        if (a === b || !a.startedAt || !b.startedAt) continue;
+        const aEnd = a.finishedAt ? Date.parse(a.finishedAt) : Infinity;
+        const bEnd = b.finishedAt ? Date.parse(b.finishedAt) : Infinity;
+        const overlap = Date.parse(a.startedAt) < bEnd && Date.parse(b.startedAt) < aEnd;
+        expect(overlap, `runs ${a.id} and ${b.id} overlap`).toBe(false);
+      }
+    }
+
+    const row = await dash.row(SLOW, 'local');
+    expect(row.schedule).toEqual({ everySeconds: 1, label: 'every 1s' });
+    expect(row.nextRunAt).not.toBeNull();
+    expect(row.skippedWhileRunning).toBeGreaterThan(0);
+
+    await expectNothingLeftOfRuns(finished.map((r) => r.id));
+  }, 40_000);
+});

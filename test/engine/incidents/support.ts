@@ -1,0 +1,307 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { managedContainersFor, managedVolumesFor } from '../../support/managed-containers.ts';
+import { startServer, type RunningServer } from '../../support/server.ts';
+import { makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
+import { ROOT, sleep, type RunJson } from '../runs/harness.ts';
+
+export const FIXTURES = path.join(ROOT, 'test/fixtures/incidents');
+export const RUNNER_DIR = path.join(ROOT, 'examples/runner');
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** An incident as `GET /api/incidents` lists it. */
+export interface IncidentJson {
+  id: string;
+  blockId: string;
+  docId: string;
+  target: string;
+  failureKind: string;
+  assertion: string | null;
+  status: 'open' | 'acknowledged' | 'resolved';
+  section: { docId: string; anchor: string; title: string } | null;
+  openedAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  acknowledgedBy: string | null;
+  failures: number;
+  lastRunId: string;
+  message: string | null;
+}
+
+/** One timeline entry. */
+export interface IncidentEventJson {
+  incidentId: string;
+  seq: number;
+  at: string;
+  type: 'opened' | 'failed-again' | 'acknowledged' | 'note' | 'resolved' | 'auto-resolved';
+  runId: string | null;
+  actor: string | null;
+  text: string | null;
+  excerpt: string | null;
+}
+
+/** `GET /api/incidents/<id>`. */
+export type IncidentDetailJson = IncidentJson & { timeline: IncidentEventJson[] };
+
+/** One row of `GET /api/checks`. */
+export interface CheckRowJson {
+  key: string;
+  blockId: string;
+  target: string;
+  status: string;
+  reason: string | null;
+  schedule: { everySeconds: number; label: string } | null;
+  nextRunAt: string | null;
+  skippedWhileRunning: number;
+  openIncidents: number;
+}
+
+/** A docs folder, data folder and systems configuration in temp folders. */
+export interface IncidentWorld {
+  docs: TempDocs;
+  dataDir: string;
+  configFile: string;
+  env: Record<string, string>;
+  writeSystems(yaml: string): void;
+  cleanup(): void;
+}
+
+/**
+ * A temp docs folder (optionally a copy of the repository's `content/`) plus the given fixture
+ * runbooks, an empty data folder and a systems configuration file.
+ */
+export function makeIncidentWorld(options: { copyContent: boolean; fixtures: string[]; systemsYaml: string }): IncidentWorld {
+  const docs = makeTempDocs(options.copyContent ? path.join(ROOT, 'content') : undefined);
+  for (const file of options.fixtures) docs.write(`runbooks/${file}`, readFileSync(path.join(FIXTURES, file), 'utf8'));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'runbook-live-data-'));
+  const configDir = mkdtempSync(path.join(tmpdir(), 'runbook-live-systems-'));
+  const configFile = path.join(configDir, 'runbook-live.yaml');
+  writeFileSync(configFile, options.systemsYaml);
+  return {
+    docs,
+    dataDir,
+    configFile,
+    env: { DOCS_DIR: docs.dir, DATA_DIR: dataDir, SYSTEMS_CONFIG: configFile },
+    writeSystems: (yaml) => writeFileSync(configFile, yaml),
+    cleanup() {
+      docs.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns something other than undefined, or fails with `what`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status, `GET ${url}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** The incident and dashboard API of one server. */
+export class IncidentsApi {
+  base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
+
+  async list(query = ''): Promise<IncidentJson[]> {
+    return (await getJson<{ incidents: IncidentJson[] }>(`${this.base}/api/incidents${query}`)).incidents;
+  }
+
+  async get(id: string): Promise<IncidentDetailJson> {
+    return getJson<IncidentDetailJson>(`${this.base}/api/incidents/${id}`);
+  }
+
+  /** Waits for the incident whose timeline mentions this run (incident bookkeeping follows the run's end). */
+  async forRun(runId: string, timeoutMs = 10_000): Promise<IncidentDetailJson> {
+    return eventually(`an incident for run ${runId}`, async () => {
+      for (const incident of await this.list()) {
+        const detail = await this.get(incident.id);
+        if (detail.timeline.some((event) => event.runId === runId)) return detail;
+      }
+      return undefined;
+    }, timeoutMs, 150);
+  }
+
+  async action(id: string, action: 'acknowledge' | 'note' | 'resolve', body: Record<string, unknown> = {}, actor = 'oncall-test'): Promise<{ status: number; body: IncidentDetailJson }> {
+    const response = await fetch(`${this.base}/api/incidents/${id}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-runbook-actor': actor },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as IncidentDetailJson };
+  }
+
+  async checks(): Promise<CheckRowJson[]> {
+    return (await getJson<{ rows: CheckRowJson[] }>(`${this.base}/api/checks`)).rows;
+  }
+
+  async row(blockId: string, target: string): Promise<CheckRowJson> {
+    const row = (await this.checks()).find((r) => r.blockId === blockId && r.target === target);
+    if (!row) throw new Error(`no dashboard row for ${blockId} on ${target}`);
+    return row;
+  }
+
+  async runsOf(blockId: string): Promise<Array<RunJson & { trigger: string }>> {
+    return (await getJson<{ runs: Array<RunJson & { trigger: string }> }>(`${this.base}/api/runs?block=${encodeURIComponent(blockId)}&limit=500`)).runs;
+  }
+
+  async html(pathname: string): Promise<string> {
+    const response = await fetch(`${this.base}${pathname}`);
+    expect(response.status, `GET ${pathname}`).toBe(200);
+    return response.text();
+  }
+}
+
+/** Asserts that the engine holds no container and no volume labelled with any of these run ids. */
+export async function expectNothingLeftOfRuns(runIds: Iterable<string>): Promise<void> {
+  const left: Array<{ runId: string; containers: string[]; volumes: string[] }> = [];
+  for (const runId of runIds) {
+    const [containers, volumes] = await Promise.all([managedContainersFor(runId), managedVolumesFor(runId)]);
+    if (containers.length + volumes.length > 0) left.push({ runId, containers, volumes });
+  }
+  expect(left).toEqual([]);
+}
+
+/**
+ * A unix socket at `socketPath` that pipes every connection to the real Docker socket: a
+ * Docker host that can be switched on and off. `close()` drops open connections and removes
+ * the socket file.
+ */
+export interface SocketProxy {
+  connections: () => number;
+  close(): Promise<void>;
+}
+
+export async function startSocketProxy(socketPath: string, upstream = DOCKER_SOCKET): Promise<SocketProxy> {
+  const open = new Set<Socket>();
+  let total = 0;
+  const server = createNetServer((client) => {
+    total += 1;
+    const engine = connect(upstream);
+    open.add(client);
+    open.add(engine);
+    const drop = () => {
+      client.destroy();
+      engine.destroy();
+      open.delete(client);
+      open.delete(engine);
+    };
+    client.on('error', drop).on('close', drop);
+    engine.on('error', drop).on('close', drop);
+    client.pipe(engine);
+    engine.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+  return {
+    connections: () => total,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        open.clear();
+        server.close(() => {
+          rmSync(socketPath, { force: true });
+          resolve();
+        });
+      }),
+  };
+}
+
+/** A webhook receiver on 127.0.0.1 that keeps every JSON body POSTed to it. */
+export interface WebhookReceiver {
+  url: string;
+  received: Array<{ path: string; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const received: WebhookReceiver['received'] = [];
+  const server: HttpServer = createHttpServer((request, response) => {
+    let text = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (text += chunk));
+    request.on('end', () => {
+      if (request.method === 'POST') {
+        try {
+          received.push({ path: request.url ?? '', body: JSON.parse(text) as Record<string, unknown> });
+        } catch {
+          received.push({ path: request.url ?? '', body: { unparsable: text } });
+        }
+      }
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Routes the tests use, requested once at start (unknown ids answer 404, which is fine). */
+function warmUpRoutes(docIds: string[]): Array<{ path: string; method: 'GET' | 'POST' }> {
+  return [
+    ...['/', '/health', '/healthz', '/incidents', '/incidents/INC-0', '/runs', '/api/checks', '/api/incidents', '/api/incidents/INC-0', '/api/incidents/INC-0/export.md', '/api/runs', '/api/runs/warm-up', '/api/docs']
+      .map((path) => ({ path, method: 'GET' as const })),
+    ...docIds.flatMap((id) => [`/docs/${id}`, `/api/docs/${id}`]).map((path) => ({ path, method: 'GET' as const })),
+    { path: '/api/incidents/INC-0/note', method: 'POST' },
+  ];
+}
+
+/**
+ * `startServer`, tolerating one hazard of this shared machine: other test runs rebuild the
+ * shared `dist/` (each vitest run's global setup runs `astro build`), and a server that starts
+ * while a build is writing either exits at once (`Invalid URL` in `deserializeManifest`) or
+ * answers 500 from a half-written chunk. Such a start is stopped and tried again once the
+ * build has had time to finish; a server that keeps failing still fails the test. Every route
+ * the tests use is requested once, so its chunk is loaded while `dist/` is whole.
+ */
+export async function startBuiltServer(env: Record<string, string>, options: { port?: number; docIds?: string[] } = {}): Promise<RunningServer> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    let server: RunningServer | null = null;
+    try {
+      server = await startServer(env, options.port);
+      for (const route of warmUpRoutes(options.docIds ?? [])) {
+        const response = await fetch(`${server.url}${route.path}`, {
+          method: route.method,
+          ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{"text":"warm-up"}' } : {}),
+        });
+        const text = await response.text();
+        if (response.status >= 500) throw new Error(`${route.method} ${route.path} answered ${response.status} at start: ${text.slice(0, 500)}\n${server.output().slice(-2000)}`);
+      }
+      return server;
+    } catch (error) {
+      lastError = error;
+      await server?.stop();
+      await sleep(1_500);
+    }
+  }
+  throw lastError;
+}
