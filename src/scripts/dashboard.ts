@@ -21,9 +21,13 @@ export function setUpDashboard(): void {
   const table = document.querySelector<HTMLTableElement>('table.dashboard');
   const filters = table?.dataset.filters ?? '';
   let refreshTimer: number | undefined;
+  let lateRefreshTimer: number | undefined;
   const scheduleRefresh = () => {
     window.clearTimeout(refreshTimer);
+    window.clearTimeout(lateRefreshTimer);
     refreshTimer = window.setTimeout(() => void refresh(filters), 250);
+    // Incidents are opened just after a run finishes; a second look catches them.
+    lateRefreshTimer = window.setTimeout(() => void refresh(filters), 2000);
   };
 
   const source = new EventSource('/api/events');

@@ -23,6 +23,8 @@ export interface CheckRow {
   /** Why the block cannot run, or why the target is unreachable. */
   reason: string | null;
   lastRun: LatestRun | null;
+  /** The newest finished run's verdict, kept while the next run is queued or running. */
+  lastFinished: BlockTargetStats['lastFinished'];
   lastDurationMs: number | null;
   /** 0..1, or null when nothing finished in the window. */
   passRate24h: number | null;
@@ -73,6 +75,7 @@ export function buildCheckRows(inputs: CheckRowInputs): CheckRow[] {
       status,
       reason,
       lastRun: latest,
+      lastFinished: stats?.lastFinished ?? null,
       lastDurationMs: stats?.durations.at(-1) ?? null,
       passRate24h: stats && stats.finished24h > 0 ? stats.passed24h / stats.finished24h : null,
       passRate7d: stats && stats.finished7d > 0 ? stats.passed7d / stats.finished7d : null,

@@ -28,9 +28,11 @@ export function docFreshness(blocks: ProcedureBlock[], stats: Map<string, BlockT
       const known = lastPass.get(target) ?? null;
       lastPass.set(target, pass && (!known || pass > known) ? pass : known);
       if (!block.isCheck) continue;
-      const latestFinished = entry?.latest && !['queued', 'running'].includes(entry.latest.status) ? entry.latest : null;
-      if (!latestFinished && !pass) neverRun.push(key);
-      else if (latestFinished && (latestFinished.status === 'failed' || latestFinished.status === 'errored')) failing.push(key);
+      // Judged by the newest finished run: a failing check that is running again is still failing.
+      const lastFinished = entry?.lastFinished ?? null;
+      const everEnded = lastFinished !== null || (entry?.latest !== null && entry?.latest !== undefined && !['queued', 'running'].includes(entry.latest.status));
+      if (!everEnded && !pass) neverRun.push(key);
+      else if (lastFinished && (lastFinished.status === 'failed' || lastFinished.status === 'errored')) failing.push(key);
     }
   }
   return {

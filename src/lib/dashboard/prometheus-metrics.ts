@@ -30,8 +30,8 @@ export function prometheusMetrics(rows: DashboardRow[], runs: RunCount[], incide
   const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
   family('runbook_live_check_up', 'gauge', 'Last finished verdict of a check on a target: 1 passed, 0 failed; absent when it never finished.');
   for (const row of rows) {
-    if (row.lastRun?.status === 'passed' || row.lastRun?.status === 'failed' || row.lastRun?.status === 'errored') {
-      out.push(`runbook_live_check_up${labels({ check: row.blockId, target: row.target })} ${row.lastRun.status === 'passed' ? 1 : 0}`);
+    if (row.lastFinished) {
+      out.push(`runbook_live_check_up${labels({ check: row.blockId, target: row.target })} ${row.lastFinished.status === 'passed' ? 1 : 0}`);
     }
   }
   family('runbook_live_check_status', 'gauge', 'Current dashboard status of a check on a target (1 for the status it is in).');

@@ -34,9 +34,11 @@ export function exportIncident(incident: Incident, events: IncidentEvent[], sect
     links: [...new Set([incident.docId, ...(incident.section ? [incident.section.docId] : [])])],
   };
   const relative = sectionPath ? path.posix.relative('incidents', sectionPath) : null;
-  const explanation = incident.section
-    ? `Explained by [${incident.section.title}](${relative}#${incident.section.anchor}) in ${incident.section.docId}.`
-    : 'No troubleshooting section covers this failure yet: that is a gap in the runbook.';
+  const explanation = !incident.section
+    ? 'No troubleshooting section covers this failure yet: that is a gap in the runbook.'
+    : relative
+      ? `Explained by [${incident.section.title}](${relative}#${incident.section.anchor}) in ${incident.section.docId}.`
+      : `Explained by "${incident.section.title}" in ${incident.section.docId}, which is no longer in the docs folder.`;
   const body = [
     '## Summary',
     '',

@@ -25,7 +25,11 @@ export function matchSection(failure: FailureFacts, ownSections: Troubleshooting
 }
 
 function scoreCoverage(coverage: TroubleshootingSection['covers'][number], failure: FailureFacts): number {
-  if ('pattern' in coverage) return coverage.pattern.test(failure.text) ? 3 : 0;
+  if ('pattern' in coverage) {
+    // Sections parsed elsewhere may still carry a global flag; never let lastIndex leak between calls.
+    coverage.pattern.lastIndex = 0;
+    return coverage.pattern.test(failure.text) ? 3 : 0;
+  }
   if (coverage.kind !== failure.kind) return 0;
   if (coverage.assertion === null) return failure.kind === 'contract_violation' ? 1 : 2;
   return failure.assertion !== null && normalise(coverage.assertion) === normalise(failure.assertion) ? 3 : 0;

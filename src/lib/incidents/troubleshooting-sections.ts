@@ -1,7 +1,8 @@
 import { parseMarkdown } from '../markdown/parse-markdown.ts';
 import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
-import type { Paragraph, RootContent } from 'mdast';
+import type { Heading, Paragraph, RootContent } from 'mdast';
+import { visit } from 'unist-util-visit';
 import type { DocRecord } from '../docs/doc-record.ts';
 import type { FailureKind } from '../runs/run-record.ts';
 
@@ -41,13 +42,16 @@ export function troubleshootingSections(doc: DocRecord): TroubleshootingSection[
   if (sections) return sections;
   sections = [];
   const tree = parseMarkdown(doc.body);
+  // The page slugs every heading in document order, nested ones included; so must we.
   const slugger = new GithubSlugger();
+  const slugs = new Map<Heading, string>();
+  visit(tree, 'heading', (heading) => void slugs.set(heading, slugger.slug(toString(heading))));
   let troubleshootingDepth: number | null = null;
   let current: TroubleshootingSection | null = null;
   for (const node of tree.children) {
     if (node.type === 'heading') {
       const text = toString(node);
-      const slug = slugger.slug(text);
+      const slug = slugs.get(node) ?? '';
       if (troubleshootingDepth !== null && node.depth <= troubleshootingDepth) troubleshootingDepth = null;
       if (troubleshootingDepth === null && /^troubleshooting$/i.test(text.trim())) {
         troubleshootingDepth = node.depth;
@@ -79,7 +83,9 @@ function readCovers(paragraph: Paragraph, section: TroubleshootingSection): void
     if (item.startsWith('/') && item.lastIndexOf('/') > 0) {
       const last = item.lastIndexOf('/');
       try {
-        section.covers.push({ pattern: new RegExp(item.slice(1, last), item.slice(last + 1) || 'i') });
+        // Stateful flags (g, y) would make test() remember where it stopped between failures.
+        const flags = item.slice(last + 1).replace(/[gy]/g, '') || 'i';
+        section.covers.push({ pattern: new RegExp(item.slice(1, last), flags) });
       } catch (error) {
         section.problems.push(`${section.docId}#${section.anchor}: ${item} is not a valid regular expression (${(error as Error).message})`);
       }

