@@ -37,7 +37,7 @@ export interface CheckStepJson {
 /** The expectations of the shipped `contract-smoke` block, read from the runbook file itself. */
 export function shippedExpectations(): Array<{ name?: string; because?: string } & Record<string, unknown>> {
   const text = readFileSync(RUNBOOK_FILE, 'utf8');
-  const match = /```yaml \{ check name=contract-smoke \}\n([\s\S]*?)\n```/.exec(text);
+  const match = /```yaml \{ check name=contract-smoke\b[^}]*\}\n([\s\S]*?)\n```/.exec(text);
   if (!match) throw new Error(`no \`\`\`yaml { check name=contract-smoke } block in ${RUNBOOK_FILE}`);
   return (parse(match[1]!) as { expect: Array<{ name?: string; because?: string } & Record<string, unknown>> }).expect;
 }
