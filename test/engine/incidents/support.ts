@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -8,10 +8,11 @@ import { managedContainersFor, managedVolumesFor } from '../../support/managed-c
 import { startServer, type RunningServer } from '../../support/server.ts';
 import { makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 import { ROOT, sleep, type RunJson } from '../runs/harness.ts';
+import { DOCKER_SOCKET, pipeToEngine } from '../../support/engine-pipe.ts';
 
 export const FIXTURES = path.join(ROOT, 'test/fixtures/incidents');
 export const RUNNER_DIR = path.join(ROOT, 'examples/runner');
-export const DOCKER_SOCKET = '/var/run/docker.sock';
+export { DOCKER_SOCKET };
 
 /** An incident as `GET /api/incidents` lists it. */
 export interface IncidentJson {
@@ -194,19 +195,7 @@ export async function startSocketProxy(socketPath: string, upstream = DOCKER_SOC
   let total = 0;
   const server = createNetServer((client) => {
     total += 1;
-    const engine = connect(upstream);
-    open.add(client);
-    open.add(engine);
-    const drop = () => {
-      client.destroy();
-      engine.destroy();
-      open.delete(client);
-      open.delete(engine);
-    };
-    client.on('error', drop).on('close', drop);
-    engine.on('error', drop).on('close', drop);
-    client.pipe(engine);
-    engine.pipe(client);
+    pipeToEngine(client, open, upstream);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { expect } from 'vitest';
 import { sleep, type RunJson } from '../runs/harness.ts';
-import { DOCKER_SOCKET } from '../incidents/support.ts';
+import { DOCKER_SOCKET, pipeToEngine } from '../../support/engine-pipe.ts';
 import { testDocker } from '../../support/docker-leftovers.ts';
 
 // Remote Docker hosts for the engine tests, all in front of the one real engine: a plain TCP
@@ -41,19 +41,7 @@ export async function startEngineFront(tls?: FrontTls): Promise<EngineFront> {
   let refused = 0;
   const pipe = (client: Socket) => {
     piped += 1;
-    const engine = connect(DOCKER_SOCKET);
-    open.add(client);
-    open.add(engine);
-    const drop = () => {
-      client.destroy();
-      engine.destroy();
-      open.delete(client);
-      open.delete(engine);
-    };
-    client.on('error', drop).on('close', drop);
-    engine.on('error', drop).on('close', drop);
-    client.pipe(engine);
-    engine.pipe(client);
+    pipeToEngine(client, open);
   };
   let server: Server;
   if (tls) {
