@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { startServer, warmUp, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
 import { expectNoContainersOfRuns } from '../support/docker-leftovers.ts';
 
@@ -55,20 +55,6 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 const runIds = new Set<string>();
-
-/**
- * Loads every route module once, right after start. The server imports page chunks lazily,
- * and dist/ is shared: a rebuild by another test run while this server runs would otherwise
- * make a route's first request fail with a missing chunk.
- */
-async function warmUp(url: string, routes: string[]): Promise<void> {
-  for (const route of routes) {
-    const controller = new AbortController();
-    const response = await fetch(`${url}${route}`, { signal: controller.signal });
-    controller.abort();
-    await response.body?.cancel().catch(() => {});
-  }
-}
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'runbook-live-dashboard-'));

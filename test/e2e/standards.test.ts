@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { startServer, warmUp, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
 import { expectNoContainersOfRuns } from '../support/docker-leftovers.ts';
 
@@ -34,20 +34,6 @@ const runIds: string[] = [];
 
 type ApiRow = { key: string; blockId: string; name: string; hash: string; target: string; status: string; lastDurationMs: number | null; openIncidents: number };
 type Run = { id: string; status: string; startedAt: string | null; finishedAt: string | null; failureKind: string | null };
-
-/**
- * Loads every route module once, right after start. The server imports page chunks lazily,
- * and dist/ is shared: a rebuild by another test run while this server runs would otherwise
- * make a route's first request fail with a missing chunk.
- */
-async function warmUp(url: string, routes: string[]): Promise<void> {
-  for (const route of routes) {
-    const controller = new AbortController();
-    const response = await fetch(`${url}${route}`, { signal: controller.signal });
-    controller.abort();
-    await response.body?.cancel().catch(() => {});
-  }
-}
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'runbook-live-standards-'));

@@ -62,3 +62,17 @@ export async function startServer(env: Record<string, string>, port?: number): P
       }),
   };
 }
+
+/**
+ * Loads every route module once, right after start. The server imports page chunks lazily,
+ * and dist/ is shared: a rebuild by another test run while this server runs would otherwise
+ * make a route's first request fail with a missing chunk.
+ */
+export async function warmUp(url: string, routes: string[]): Promise<void> {
+  for (const route of routes) {
+    const controller = new AbortController();
+    const response = await fetch(`${url}${route}`, { signal: controller.signal });
+    controller.abort();
+    await response.body?.cancel().catch(() => {});
+  }
+}
