@@ -1,8 +1,8 @@
 import { defineMiddleware } from 'astro:middleware';
-import { loadConfig } from './lib/config/load-config.ts';
-import { createServices, type Services } from './lib/app/services.ts';
-import { crossOriginRefusal } from './lib/http/origin-guard.ts';
-import { jsonError } from './lib/http/json-response.ts';
+import { loadConfig } from './lib/config/index.ts';
+import { createServices, type Services } from './lib/app/index.ts';
+import { crossOriginRefusal } from './lib/http/index.ts';
+import { jsonError } from './lib/http/index.ts';
 
 // Built on the first request and kept for the life of the server: the highlighter, the
 // docs cache, the Docker clients and the database are expensive to make.

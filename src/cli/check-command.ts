@@ -5,39 +5,33 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { InvalidConfigError, loadConfig, type AppConfig } from '../lib/config/load-config.ts';
-import { DocsRepository } from '../lib/docs/docs-repository.ts';
-import { ProcedureCatalog, type ProcedureBlock } from '../lib/procedures/procedure-catalog.ts';
-import { InvalidSystemsConfigError, loadSystemsConfig, type SystemsConfig } from '../lib/systems/load-systems-config.ts';
-import { DockerTargets } from '../lib/systems/docker-targets.ts';
-import { SqliteRunStore } from '../lib/runs/sqlite-run-store.ts';
-import { RunEvents } from '../lib/runs/run-events.ts';
-import { RunService, type StartRunRequest } from '../lib/runs/run-service.ts';
-import { SqliteIncidentStore } from '../lib/incidents/sqlite-incident-store.ts';
-import { IncidentService } from '../lib/incidents/incident-service.ts';
-import { WebhookNotifier } from '../lib/incidents/webhook-notifier.ts';
-import { parseStartRun } from '../lib/runs/start-run-request.ts';
-import { isFinal } from '../lib/runs/run-record.ts';
-import { formatDuration } from '../lib/shared/format-duration.ts';
-import { CHECK_USAGE, parseCheckOptions, UsageError, type CheckOptions } from '../lib/cli/check-options.ts';
-import { selectChecks } from '../lib/cli/check-selection.ts';
-import { notRunnableResult, resultFromRun, type CheckResult } from '../lib/cli/check-results.ts';
-import { formatSummary, summaryJson } from '../lib/cli/check-summary.ts';
-import { renderJUnit } from '../lib/cli/junit-report.ts';
+import { InvalidConfigError, loadConfig, type AppConfig } from '../lib/config/index.ts';
+import { DocsRepository } from '../lib/docs/index.ts';
+import { ProcedureCatalog, type ProcedureBlock } from '../lib/procedures/index.ts';
+import { InvalidSystemsConfigError, loadSystemsConfig, type SystemsConfig } from '../lib/systems/index.ts';
+import { DockerTargets } from '../lib/systems/index.ts';
+import { SqliteRunStore } from '../lib/runs/index.ts';
+import { RunEvents } from '../lib/runs/index.ts';
+import { RunService, type StartRunRequest } from '../lib/runs/index.ts';
+import { SqliteIncidentStore } from '../lib/incidents/index.ts';
+import { IncidentService } from '../lib/incidents/index.ts';
+import { WebhookNotifier } from '../lib/incidents/index.ts';
+import { parseStartRun } from '../lib/runs/index.ts';
+import { isFinal } from '../lib/runs/index.ts';
+import { formatDuration } from '../lib/shared/index.ts';
+import { CHECK_USAGE, parseCheckOptions, UsageError, type CheckOptions } from './check-options.ts';
+import { selectChecks } from './check-selection.ts';
+import { notRunnableResult, resultFromRun, type CheckResult } from './check-results.ts';
+import { formatSummary, summaryJson } from './check-summary.ts';
+import { renderJUnit } from './junit-report.ts';
+import type { CommandIo } from './command-io.ts';
 
-/** Where the command writes; tests and the dispatcher pass the process's streams. */
-export interface CheckIo {
-  env: Record<string, string | undefined>;
-  cwd: string;
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 /** One selected check, with the run request to start or the result it already has. */
 type Planned = { block: ProcedureBlock; request: StartRunRequest } | { block: ProcedureBlock; result: CheckResult };
 
 /** Runs `check` with the arguments after the subcommand; resolves to the exit code. */
-export async function runCheckCommand(args: readonly string[], io: CheckIo): Promise<number> {
+export async function runCheckCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const began = Date.now();
   const usage = (message: string): number => {
     io.err(`runbook-live check: ${message}\n`);
@@ -148,7 +142,7 @@ async function runPlanned(
   config: AppConfig,
   systems: SystemsConfig,
   targets: DockerTargets,
-  io: CheckIo,
+  io: CommandIo,
 ): Promise<{ results: CheckResult[]; signal: NodeJS.Signals | null }> {
   const toRun = planned.filter((p): p is Extract<Planned, { request: StartRunRequest }> => 'request' in p);
   if (toRun.length === 0) return { results: planned.map((p) => ('result' in p ? p.result : notRunnableResult(p.block))), signal: null };

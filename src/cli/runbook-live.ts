@@ -1,12 +1,23 @@
 // `runbook-live <command>`: the command-line entry point (bin/runbook-live.mjs loads it).
-// Subcommands: `check` runs checks headless for pipelines. See the README.
+// One module per verb: `check` runs contract checks headless for pipelines, `docs-check`
+// validates a docs folder against its contract. See the README.
 import { runCheckCommand } from './check-command.ts';
+import { runDocsCheckCommand } from './docs-check-command.ts';
+import type { CommandIo } from './command-io.ts';
+
+/** The verbs, each a module exporting a function from arguments and io to an exit code. */
+const COMMANDS: Record<string, (args: readonly string[], io: CommandIo) => Promise<number>> = {
+  check: runCheckCommand,
+  'docs-check': runDocsCheckCommand,
+};
 
 const USAGE = `Usage: runbook-live <command> [options]
 
 Commands:
   check [--all | <check id>…] [--target NAME] [--var NAME=VALUE]… [--json] [--junit FILE]
         run contract checks headless and report each assertion (exit 0 all passed, 1 failed)
+  docs-check [DIR] [--json]
+        validate a docs folder against its contract (exit 0 clean, 1 findings, 2 unreadable)
 
 Run 'runbook-live <command> --help' for a command's options.`;
 
@@ -20,15 +31,16 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const pending: Promise<void>[] = [];
-  const io = {
+  const io: CommandIo = {
     env: process.env,
     cwd: process.cwd(),
     out: (text: string) => void pending.push(write(process.stdout, text)),
     err: (text: string) => void pending.push(write(process.stderr, text)),
   };
   let code: number;
-  if (command === 'check') {
-    code = await runCheckCommand(rest, io);
+  const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (run) {
+    code = await run(rest, io);
   } else if (command === '--help' || command === '-h' || command === 'help') {
     io.out(`${USAGE}\n`);
     code = 0;

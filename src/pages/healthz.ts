@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { json } from '../lib/http/json-response.ts';
+import { json } from '../lib/http/index.ts';
 
 /** Liveness: the server answers and can read its docs folder. */
 export const GET: APIRoute = async ({ locals }) => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { prometheusMetrics } from '../lib/dashboard/prometheus-metrics.ts';
+import { prometheusMetrics } from '../lib/dashboard/index.ts';
 
 /** Prometheus metrics: per check and target, last status, duration, runs by result, open incidents. */
 export const GET: APIRoute = async ({ locals }) => {

@@ -1,7 +1,7 @@
 // Keeps the dashboard current without reloads: run events over SSE flip a row's status at
 // once, and after a run finishes the rows are refreshed from GET /api/checks.
-import { formatAge } from '../lib/shared/format-age.ts';
-import { formatDuration } from '../lib/shared/format-duration.ts';
+import { formatAge } from '../lib/shared/index.ts';
+import { formatDuration } from '../lib/shared/index.ts';
 
 type Row = {
   key: string;

@@ -1,31 +1,77 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { domainGraph, findCycle, layerViolations, readAll, sourceFiles } from '../support/import-graph.ts';
 
-const LIB = path.resolve(import.meta.dirname, '../../src/lib');
-const files = readdirSync(LIB, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-  .map((entry) => path.join(entry.parentPath, entry.name));
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const LIB = path.join(ROOT, 'src/lib');
+const { layers } = JSON.parse(readFileSync(path.join(LIB, 'layers.json'), 'utf8')) as { layers: string[] };
+const files = sourceFiles(LIB).filter((file) => file.endsWith('.ts'));
+const libSources = readAll(files);
+const edgeSources = readAll(['src/pages', 'src/components', 'src/layouts', 'src/cli', 'src/scripts'].flatMap((dir) => sourceFiles(path.join(ROOT, dir))).concat(path.join(ROOT, 'src/middleware.ts')));
+const domains = readdirSync(LIB, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 
 describe('architecture', () => {
+  it('declares every src/lib domain once, in layers.json and in the README drawing', () => {
+    expect([...domains].sort()).toEqual([...layers].sort());
+    const readme = readFileSync(path.join(LIB, 'README.md'), 'utf8');
+    const drawn = [...readme.matchAll(/^\s*\d+\.\s+`([a-z-]+)\/`/gm)].map((m) => m[1]);
+    expect(drawn).toEqual([...layers].reverse());
+  });
+
+  it('gives every domain an index.ts as its public face', () => {
+    expect(domains.filter((domain) => !existsSync(path.join(LIB, domain, 'index.ts')))).toEqual([]);
+  });
+
+  it('imports only downward, and only through index.ts, in src/lib and from the pages and the CLI', () => {
+    const violations = [...layerViolations(libSources, LIB, layers, ROOT), ...layerViolations(edgeSources, LIB, layers, ROOT)];
+    expect(violations.map((v) => v.message)).toEqual([]);
+  });
+
+  it('has no cycle in the folder-level import graph', () => {
+    expect(findCycle(domainGraph(libSources, LIB))).toBeNull();
+  });
+
+  it('fails a planted upward import with the file, the import and the rule', () => {
+    const planted = new Map(libSources);
+    const file = path.join(LIB, 'docs/planted.ts');
+    planted.set(file, "import { RunService } from '../runs/index.ts';\nexport const x = RunService;\n");
+    const found = layerViolations(planted, LIB, layers, ROOT).filter((v) => v.file === 'src/lib/docs/planted.ts');
+    expect(found).toEqual([
+      expect.objectContaining({
+        rule: 'downward-only',
+        specifier: '../runs/index.ts',
+        message: expect.stringMatching(/^src\/lib\/docs\/planted\.ts imports '\.\.\/runs\/index\.ts': docs \(layer \d+\) may not import runs \(layer \d+\), because imports go only downward/),
+      }),
+    ]);
+    expect(findCycle(domainGraph(new Map([...planted, [path.join(LIB, 'runs/x.ts'), "import '../docs/index.ts';"]]), LIB))).not.toBeNull();
+  });
+
+  it('fails an import that reaches past a public face, and names the index to use', () => {
+    const planted = new Map([[path.join(ROOT, 'src/pages/planted.astro'), "---\nimport { docHref } from '../lib/docs/doc-href.ts';\n---\n"]]);
+    expect(layerViolations(planted, LIB, layers, ROOT).map((v) => [v.rule, v.message])).toEqual([
+      ['public-face', "src/pages/planted.astro imports '../lib/docs/doc-href.ts', inside src/lib/docs: other domains import only its public face. Import from '../lib/docs/index.ts' and export what is needed there."],
+    ]);
+  });
+
   it('keeps src/lib plain TypeScript: no astro imports', () => {
-    const offenders = files.filter((file) => /from ['"]astro(:|\/|['"])/.test(readFileSync(file, 'utf8')));
+    const offenders = files.filter((file) => /from ['"]astro(:|\/|['"])/.test(libSources.get(file)!));
     expect(offenders.map((f) => path.relative(LIB, f))).toEqual([]);
   });
 
   it('keeps dockerode behind src/lib/docker and gray-matter behind the frontmatter parser', () => {
-    const importing = (pkg: string) => files.filter((file) => new RegExp(`from ['"]${pkg}['"]`).test(readFileSync(file, 'utf8'))).map((f) => path.relative(LIB, f));
+    const importing = (pkg: string) => files.filter((file) => new RegExp(`from ['"]${pkg}['"]`).test(libSources.get(file)!)).map((f) => path.relative(LIB, f));
     expect(importing('dockerode').every((file) => file.startsWith('docker/'))).toBe(true);
     expect(importing('gray-matter')).toEqual(['docs/parse-frontmatter.ts']);
   });
 
   it('never reaches for a shell on the execution path', () => {
-    const offenders = files.filter((file) => /from ['"](node:)?child_process['"]/.test(readFileSync(file, 'utf8')));
+    const offenders = files.filter((file) => /from ['"](node:)?child_process['"]/.test(libSources.get(file)!));
     expect(offenders.map((f) => path.relative(LIB, f))).toEqual([]);
   });
 
   it('keeps every file under the 350-line ceiling', () => {
-    const long = files.filter((file) => readFileSync(file, 'utf8').split('\n').length > 350).map((f) => path.relative(LIB, f));
+    const long = files.filter((file) => libSources.get(file)!.split('\n').length > 350).map((f) => path.relative(LIB, f));
     expect(long).toEqual([]);
   });
 });

@@ -1,21 +1,21 @@
 import path from 'node:path';
-import type { AppConfig } from '../config/load-config.ts';
-import { DocsRepository } from '../docs/docs-repository.ts';
-import { RenderedDocCache } from '../docs/rendered-doc-cache.ts';
-import { createMarkdownRenderer } from '../markdown/render-markdown.ts';
-import { ProcedureCatalog } from '../procedures/procedure-catalog.ts';
-import { InvalidSystemsConfigError, loadSystemsConfig, type SystemsConfig } from '../systems/load-systems-config.ts';
-import { DockerTargets } from '../systems/docker-targets.ts';
-import { SqliteRunStore } from '../runs/sqlite-run-store.ts';
-import { RunEvents } from '../runs/run-events.ts';
-import { RunService } from '../runs/run-service.ts';
-import { SqliteIncidentStore } from '../incidents/sqlite-incident-store.ts';
-import { IncidentService } from '../incidents/incident-service.ts';
-import { WebhookNotifier } from '../incidents/webhook-notifier.ts';
-import { TargetHealthMonitor } from '../systems/target-health.ts';
-import { Scheduler } from '../schedules/scheduler.ts';
-import { loadDashboard, type Dashboard, type DashboardFilters } from '../dashboard/dashboard-data.ts';
-import { blockTargetStats, type BlockTargetStats } from '../runs/sqlite-run-stats.ts';
+import type { AppConfig } from '../config/index.ts';
+import { DocsRepository } from '../docs/index.ts';
+import { RenderedDocCache } from '../docs/index.ts';
+import { createMarkdownRenderer } from '../markdown/index.ts';
+import { ProcedureCatalog } from '../procedures/index.ts';
+import { InvalidSystemsConfigError, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
+import { DockerTargets } from '../systems/index.ts';
+import { SqliteRunStore } from '../runs/index.ts';
+import { RunEvents } from '../runs/index.ts';
+import { RunService } from '../runs/index.ts';
+import { SqliteIncidentStore } from '../incidents/index.ts';
+import { IncidentService } from '../incidents/index.ts';
+import { WebhookNotifier } from '../incidents/index.ts';
+import { TargetHealthMonitor } from '../systems/index.ts';
+import { Scheduler } from '../schedules/index.ts';
+import { loadDashboard, type Dashboard, type DashboardFilters } from '../dashboard/index.ts';
+import { blockTargetStats, type BlockTargetStats } from '../runs/index.ts';
 
 /** The long-lived collaborators every route uses, built once per server. */
 export interface Services {

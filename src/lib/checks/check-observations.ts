@@ -1,4 +1,4 @@
-import type { ContainerFacts, ImageDetails } from '../docker/docker-client.ts';
+import type { ContainerFacts, ImageDetails } from '../docker/index.ts';
 
 /** A file read back from /work after the run, with the uid that owns it. */
 export interface ReadBackFile {

@@ -1,8 +1,6 @@
-import type { DocSet } from '../docs/doc-set.ts';
-import { headingSlugs } from '../docs/heading-slugs.ts';
-import { docHref } from '../docs/rendered-doc-cache.ts';
-import type { ProcedureBlock, ProcedureCatalog } from '../procedures/procedure-catalog.ts';
-import { assertionLabel } from './assertion-label.ts';
+import type { DocSet } from '../docs/index.ts';
+import { headingSlugs } from '../docs/index.ts';
+import { docHref } from '../docs/index.ts';
 
 /** A `because:` citation, resolved against the current docs. */
 export interface ResolvedCitation {
@@ -22,51 +20,4 @@ export function resolveCitation(set: DocSet, text: string): ResolvedCitation {
   if (!doc) return { text, docId, anchor, href: null, problem: `no doc has id '${docId}'` };
   const problem = anchor && !headingSlugs(doc).has(anchor) ? `${docId} has no section '#${anchor}'` : null;
   return { text, docId, anchor, href: docHref(docId, anchor), problem };
-}
-
-/** A check that cites a doc, and which of its assertions do. */
-export interface CitingCheck {
-  block: ProcedureBlock;
-  clauses: Array<{ index: number; label: string; anchor: string | null }>;
-}
-
-/**
- * Which checks cite which docs: for each cited doc id, the check blocks and the assertions
- * citing it. Built from every doc's check blocks on the current docs.
- */
-export function buildCitationIndex(set: DocSet, catalog: ProcedureCatalog): Map<string, CitingCheck[]> {
-  const index = new Map<string, CitingCheck[]>();
-  for (const doc of set.docs) {
-    for (const block of catalog.blocksOf(doc)) {
-      const step = block.steps[0];
-      if (block.kind !== 'check' || step?.kind !== 'check') continue;
-      const byDoc = new Map<string, CitingCheck>();
-      step.spec.expect.forEach((assertion, assertionIndex) => {
-        if (!assertion.because) return;
-        const [docId = '', anchor = null] = assertion.because.split('#', 2) as [string, string?];
-        const citing = byDoc.get(docId) ?? { block, clauses: [] };
-        citing.clauses.push({ index: assertionIndex, label: assertionLabel(assertion), anchor });
-        byDoc.set(docId, citing);
-      });
-      for (const [docId, citing] of byDoc) index.set(docId, [...(index.get(docId) ?? []), citing]);
-    }
-  }
-  return index;
-}
-
-/** Every citation that leads nowhere, for the health page. */
-export function brokenCitations(set: DocSet, catalog: ProcedureCatalog): Array<{ blockId: string; file: string; citation: string; problem: string }> {
-  const broken = [];
-  for (const doc of set.docs) {
-    for (const block of catalog.blocksOf(doc)) {
-      const step = block.steps[0];
-      if (step?.kind !== 'check') continue;
-      for (const assertion of step.spec.expect) {
-        if (!assertion.because) continue;
-        const resolved = resolveCitation(set, assertion.because);
-        if (resolved.problem) broken.push({ blockId: block.id, file: doc.path, citation: assertion.because, problem: resolved.problem });
-      }
-    }
-  }
-  return broken;
 }

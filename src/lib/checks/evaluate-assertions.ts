@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { NAMED_SCHEMAS } from './named-schemas.ts';
 import type { AssertionSpec } from './check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations, ReadBackFile } from './check-observations.ts';
-import { formatZodIssues } from '../shared/format-zod-issues.ts';
+import { formatZodIssues } from '../shared/index.ts';
 import { assertionLabel } from './assertion-label.ts';
 
 type Judgement = Omit<AssertionVerdict, 'index' | 'because' | 'label'>;

@@ -1,6 +1,6 @@
-import type { DockerClient, ImageDetails } from '../docker/docker-client.ts';
-import { managedLabels } from '../docker/labels.ts';
-import { parseMemoryBytes } from '../procedures/parse-resource-limits.ts';
+import type { DockerClient, ImageDetails } from '../docker/index.ts';
+import { managedLabels } from '../docker/index.ts';
+import { parseMemoryBytes } from '../shared/index.ts';
 import type { CheckSpec } from './check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations } from './check-observations.ts';
 import { evaluateAssertions, filesToReadBack } from './evaluate-assertions.ts';

@@ -1,6 +1,6 @@
 import tarStream from 'tar-stream';
-import type { DockerClient } from '../docker/docker-client.ts';
-import { statusCodeOf } from '../docker/engine-errors.ts';
+import type { DockerClient } from '../docker/index.ts';
+import { statusCodeOf } from '../docker/index.ts';
 import type { ReadBackFile } from './check-observations.ts';
 import { WORK } from './work-folder.ts';
 

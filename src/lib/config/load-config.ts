@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { formatZodIssues } from '../shared/format-zod-issues.ts';
+import { formatZodIssues } from '../shared/index.ts';
 
 /** Settings read from the environment when the server starts. */
 export const appConfigSchema = z.object({

@@ -1,9 +1,10 @@
-import type { DocSet } from '../docs/doc-set.ts';
-import type { ProcedureBlock, ProcedureCatalog } from '../procedures/procedure-catalog.ts';
-import { statsKey, type BlockTargetStats, type LatestRun } from '../runs/sqlite-run-stats.ts';
-import type { TargetHealth } from '../systems/target-health.ts';
+import type { DocSet } from '../docs/index.ts';
+import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
+import { checkBlocks } from '../procedures/index.ts';
+import { statsKey, type BlockTargetStats, type LatestRun } from '../runs/index.ts';
+import type { TargetHealth } from '../systems/index.ts';
 import { sparklinePath } from './sparkline.ts';
-import { parseTimeout } from '../procedures/procedure-catalog.ts';
+import { parseTimeout } from '../procedures/index.ts';
 
 /** How a check stands on a target. */
 export type CheckStatus = 'passing' | 'failing' | 'running' | 'queued' | 'never run' | 'unreachable' | 'cancelled' | 'not runnable';
@@ -43,13 +44,6 @@ export interface CheckRowInputs {
   health: TargetHealth[];
   openIncidents: Map<string, number>;
   defaultTargets: string[];
-}
-
-/** Every check block on every target it runs on, in doc order. */
-export function checkBlocks(set: DocSet, catalog: ProcedureCatalog, defaultTargets: string[]): Array<{ block: ProcedureBlock; target: string; docTitle: string }> {
-  return set.docs.flatMap((doc) =>
-    catalog.blocksOf(doc).filter((block) => block.isCheck).flatMap((block) => (block.system?.targets ?? defaultTargets).map((target) => ({ block, target, docTitle: doc.title }))),
-  );
 }
 
 /** Builds the dashboard's rows. Pure: the caller gathers the inputs. */

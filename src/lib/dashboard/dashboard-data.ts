@@ -1,10 +1,10 @@
-import type { DocSet } from '../docs/doc-set.ts';
-import type { ProcedureCatalog } from '../procedures/procedure-catalog.ts';
-import type { SqliteIncidentStore } from '../incidents/sqlite-incident-store.ts';
-import { blockTargetStats, statsKey } from '../runs/sqlite-run-stats.ts';
-import type { SqliteRunStore } from '../runs/sqlite-run-store.ts';
-import type { Scheduler } from '../schedules/scheduler.ts';
-import type { TargetHealth, TargetHealthMonitor } from '../systems/target-health.ts';
+import type { DocSet } from '../docs/index.ts';
+import type { ProcedureCatalog } from '../procedures/index.ts';
+import type { SqliteIncidentStore } from '../incidents/index.ts';
+import { blockTargetStats, statsKey } from '../runs/index.ts';
+import type { SqliteRunStore } from '../runs/index.ts';
+import type { Scheduler } from '../schedules/index.ts';
+import type { TargetHealth, TargetHealthMonitor } from '../systems/index.ts';
 import { buildCheckRows, type CheckRow, type CheckStatus } from './check-rows.ts';
 
 /** Narrowing of the dashboard by query parameters. */

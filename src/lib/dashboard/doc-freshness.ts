@@ -1,5 +1,5 @@
-import type { ProcedureBlock } from '../procedures/procedure-catalog.ts';
-import { statsKey, type BlockTargetStats } from '../runs/sqlite-run-stats.ts';
+import type { ProcedureBlock } from '../procedures/index.ts';
+import { statsKey, type BlockTargetStats } from '../runs/index.ts';
 
 /** When a doc's runnable blocks last passed on each target, and whether its checks hold. */
 export interface DocFreshness {

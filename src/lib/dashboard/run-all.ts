@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { DocSet } from '../docs/doc-set.ts';
-import type { ProcedureCatalog } from '../procedures/procedure-catalog.ts';
-import type { RunService } from '../runs/run-service.ts';
-import { findBlock } from '../runs/start-run-request.ts';
+import type { DocSet } from '../docs/index.ts';
+import type { ProcedureCatalog } from '../procedures/index.ts';
+import type { RunService } from '../runs/index.ts';
+import { findBlock } from '../runs/index.ts';
 import type { CheckRow } from './check-rows.ts';
 
 /** Body of `POST /api/checks/run-all`: the same filters as the dashboard. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Dockerode from 'dockerode';
 import { z } from 'zod';
-import { formatZodIssues } from '../shared/format-zod-issues.ts';
+import { formatZodIssues } from '../shared/index.ts';
 import { InvalidDockerTargetError } from './errors.ts';
 
 /** The engine every target uses unless it says otherwise. */

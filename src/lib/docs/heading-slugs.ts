@@ -1,4 +1,4 @@
-import { parseMarkdown } from '../markdown/parse-markdown.ts';
+import { parseMarkdown } from '../markdown/index.ts';
 import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { docsContractSchema, type DocsContract } from './contract-schema.ts';
 import { defaultDocsContract } from './default-contract.ts';
-import { formatZodIssues } from '../shared/format-zod-issues.ts';
+import { formatZodIssues } from '../shared/index.ts';
 
 /** Where a docs folder keeps its contract, relative to the folder. */
 export const CONTRACT_PATH = '_meta/docs-contract.yaml';

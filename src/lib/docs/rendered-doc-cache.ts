@@ -2,13 +2,10 @@ import type { DocRecord } from './doc-record.ts';
 import type { DocSet } from './doc-set.ts';
 import { resolveReference } from './resolve-reference.ts';
 import { buildIdMatcher, type IdMatcher } from './id-mentions.ts';
-import type { MarkdownRenderer, RenderedDoc } from '../markdown/render-markdown.ts';
-import type { CodeBlockDecorator } from '../markdown/code-blocks.ts';
-
-/** The URL of a doc page. */
-export function docHref(id: string, anchor: string | null = null): string {
-  return `/docs/${encodeURIComponent(id)}${anchor ? `#${encodeURIComponent(anchor)}` : ''}`;
-}
+import { docHref } from './doc-href.ts';
+import { rehypeLinkReferences } from './link-references.ts';
+import type { MarkdownRenderer, RenderedDoc } from '../markdown/index.ts';
+import type { CodeBlockDecorator } from '../markdown/index.ts';
 
 /**
  * Rendered HTML per doc, kept until anything in the docs folder changes: a new or renamed
@@ -36,11 +33,11 @@ export class RenderedDocCache {
     if (!page) {
       const matchIds = this.matcher!;
       page = this.renderer.render(doc.body, {
-        linker: {
+        transformTree: rehypeLinkReferences({
           matchIds,
           resolve: (kind, target) => resolveReference(kind, target, doc.path, set.index),
           hrefForDoc: docHref,
-        },
+        }),
         ...(decorateCodeBlock ? { decorateCodeBlock } : {}),
       });
       this.pages.set(key, page);

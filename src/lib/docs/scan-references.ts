@@ -1,4 +1,4 @@
-import { parseMarkdown } from '../markdown/parse-markdown.ts';
+import { parseMarkdown } from '../markdown/index.ts';
 import { visit, SKIP } from 'unist-util-visit';
 import type { IdMatcher } from './id-mentions.ts';
 

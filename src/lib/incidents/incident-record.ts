@@ -1,4 +1,4 @@
-import type { FailureKind } from '../runs/run-record.ts';
+import type { FailureKind } from '../runs/index.ts';
 
 /** Open and acknowledged incidents are both still open; only resolved ones are closed. */
 export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';

@@ -1,8 +1,8 @@
-import type { DocsRepository } from '../docs/docs-repository.ts';
-import type { RunEvents } from '../runs/run-events.ts';
-import type { RunRecord } from '../runs/run-record.ts';
-import type { RunStore } from '../runs/run-store.ts';
-import { checkVerdicts } from '../checks/verified-by.ts';
+import type { DocsRepository } from '../docs/index.ts';
+import type { RunEvents } from '../runs/index.ts';
+import type { RunRecord } from '../runs/index.ts';
+import type { RunStore } from '../runs/index.ts';
+import { checkVerdicts } from '../runs/index.ts';
 import type { Incident } from './incident-record.ts';
 import { matchSection } from './match-section.ts';
 import type { SqliteIncidentStore } from './sqlite-incident-store.ts';

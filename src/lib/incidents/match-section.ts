@@ -1,4 +1,4 @@
-import type { FailureKind } from '../runs/run-record.ts';
+import type { FailureKind } from '../runs/index.ts';
 import type { TroubleshootingSection } from './troubleshooting-sections.ts';
 
 /** What went wrong, as far as choosing an explanation is concerned. */

@@ -1,10 +1,10 @@
-import { parseMarkdown } from '../markdown/parse-markdown.ts';
+import { parseMarkdown } from '../markdown/index.ts';
 import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
 import type { Heading, Paragraph, RootContent } from 'mdast';
 import { visit } from 'unist-util-visit';
-import type { DocRecord } from '../docs/doc-record.ts';
-import type { FailureKind } from '../runs/run-record.ts';
+import type { DocRecord } from '../docs/index.ts';
+import type { FailureKind } from '../runs/index.ts';
 
 /** Failure kinds a troubleshooting section may say it covers. */
 export const COVERABLE_KINDS: readonly FailureKind[] = [

@@ -14,7 +14,6 @@ import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import { visit } from 'unist-util-visit';
 import { docSanitizeSchema } from './sanitize-schema.ts';
-import { rehypeLinkReferences, type ReferenceLinker } from './link-references.ts';
 import { collectHeadings, type TocEntry } from './collect-headings.ts';
 import { rehypeCodeBlocks, type CodeBlockDecorator, type CodeBlockInfo } from './code-blocks.ts';
 
@@ -24,9 +23,13 @@ export interface RenderedDoc {
   toc: TocEntry[];
 }
 
-/** Per-render inputs: how to link references, and how to decorate code blocks. */
+/** Per-render inputs: what the caller does to the sanitized tree, and how to decorate code blocks. */
 export interface RenderOptions {
-  linker: ReferenceLinker;
+  /**
+   * Runs on the sanitized HTML tree before code blocks are decorated; the docs layer links
+   * references here, so this pipeline needs to know nothing about docs.
+   */
+  transformTree?: (tree: HastRoot) => void;
   decorateCodeBlock?: CodeBlockDecorator;
 }
 
@@ -81,7 +84,7 @@ function buildProcessor(
       content: { type: 'text', value: '#' },
     })
     .use(() => (tree: HastRoot) => void toc.push(...collectHeadings(tree)))
-    .use(rehypeLinkReferences, options.linker)
+    .use(() => (tree: HastRoot) => options.transformTree?.(tree))
     .use(rehypeCodeBlocks, { nonce, blocks, decorate: options.decorateCodeBlock })
     .use(rehypeShikiFromHighlighter, highlighter as never, { theme: THEME, fallbackLanguage: 'text', defaultLanguage: 'text' })
     .use(rehypeStringify) as never;

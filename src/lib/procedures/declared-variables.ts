@@ -4,9 +4,6 @@
 /** Looks up a declared variable; undefined means it is not declared. */
 export type VariableLookup = (name: string) => string | undefined;
 
-/** Names a block may reference as $NAME / ${NAME}, same rule as POSIX shells. */
-export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** Builds a lookup over a record of declared variables, ignoring inherited keys like "constructor". */
 export function lookupDeclared(variables: Readonly<Record<string, string>>): VariableLookup {
   return (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined);

@@ -1,12 +1,12 @@
 import { h } from 'hastscript';
 import type { ElementContent } from 'hast';
-import type { CodeBlockDecorator } from '../markdown/code-blocks.ts';
+import type { CodeBlockDecorator } from '../markdown/index.ts';
 import type { ProcedureBlock } from './procedure-catalog.ts';
 import { SHELL_LANGUAGES } from './classify-block.ts';
 import { describeStep, stepLabel } from './describe-step.ts';
-import { assertionLabel } from '../checks/assertion-label.ts';
-import type { ResolvedCitation } from '../checks/citations.ts';
-import type { CheckStep } from '../checks/classify-check-block.ts';
+import { assertionLabel } from '../checks/index.ts';
+import type { ResolvedCitation } from '../checks/index.ts';
+import type { CheckStep } from '../checks/index.ts';
 
 /**
  * Markup around each fenced block of a doc: a Run form and an output panel for runnable

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { VariableLookup } from './declared-variables.ts';
 import { type FlagTable, lastValue, parseFlags } from './parse-flags.ts';
 import { parseKeyValues } from './parse-key-values.ts';
-import { type Outcome, accept, refuse, show } from './outcome.ts';
+import { type Outcome, accept, refuse, show } from '../shared/index.ts';
 import { validateImageReference } from './image-reference.ts';
 import { type BuildStep, buildStepSchema, describeIssues } from './step-schemas.ts';
 

@@ -1,5 +1,5 @@
 import type { VariableLookup } from './declared-variables.ts';
-import { type Outcome, SUPPORTED_COMMANDS, needsShell, refuse } from './outcome.ts';
+import { type Outcome, SUPPORTED_COMMANDS, needsShell, refuse } from '../shared/index.ts';
 import { parseDockerBuild } from './parse-docker-build.ts';
 import { parseDockerImageInspect, parseDockerInspect } from './parse-docker-image-inspect.ts';
 import { parseDockerRun } from './parse-docker-run.ts';

@@ -1,5 +1,5 @@
 import { validateImageReference } from './image-reference.ts';
-import { type Outcome, accept, refuse, show } from './outcome.ts';
+import { type Outcome, accept, refuse, show } from '../shared/index.ts';
 import { type FlagTable, lastValue, parseFlags } from './parse-flags.ts';
 import { type ImageInspectStep, describeIssues, imageInspectStepSchema } from './step-schemas.ts';
 

@@ -1,9 +1,10 @@
 import type { VariableLookup } from './declared-variables.ts';
 import { validateImageReference } from './image-reference.ts';
-import { type Outcome, accept, refuse, show } from './outcome.ts';
+import { type Outcome, accept, refuse, show } from '../shared/index.ts';
 import { type FlagTable, type ParsedFlags, lastValue, parseFlags } from './parse-flags.ts';
 import { parseKeyValues } from './parse-key-values.ts';
-import { parseMemoryBytes, parseNanoCpus, parsePidsLimit } from './parse-resource-limits.ts';
+import { parseNanoCpus, parsePidsLimit } from './parse-resource-limits.ts';
+import { parseMemoryBytes } from '../shared/index.ts';
 import { type RunStep, describeIssues, runStepSchema } from './step-schemas.ts';
 
 // Containers run to completion with their output streamed back: anything that needs a

@@ -1,4 +1,4 @@
-import { type Outcome, accept, refuse, show } from './outcome.ts';
+import { type Outcome, accept, refuse, show } from '../shared/index.ts';
 
 // Follows spf13/pflag, which the docker CLI uses: `--flag value`, `--flag=value`,
 // `-f value`, `-fvalue`, `-f=value`, clustered short switches (`-it`), `--` ends flags,

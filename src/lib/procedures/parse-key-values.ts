@@ -1,5 +1,5 @@
 import { type VariableLookup, undeclaredVariableReason } from './declared-variables.ts';
-import { type Outcome, accept, refuse, show } from './outcome.ts';
+import { type Outcome, accept, refuse, show } from '../shared/index.ts';
 
 /** What a bare `KEY` (no `=`) means for a flag: an empty value (labels) or a declared variable (-e, --build-arg). */
 export type BareKeyMeaning = 'empty' | 'variable';

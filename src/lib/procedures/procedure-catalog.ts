@@ -1,10 +1,10 @@
-import type { DocRecord } from '../docs/doc-record.ts';
-import type { DeclaredVariable, ResolvedSystem, SystemsConfig } from '../systems/load-systems-config.ts';
-import { variableDefaults } from '../systems/load-systems-config.ts';
+import type { DocRecord } from '../docs/index.ts';
+import type { DeclaredVariable, ResolvedSystem, SystemsConfig } from '../systems/index.ts';
+import { variableDefaults } from '../systems/index.ts';
 import { classifyBlock, variablesUsed } from './classify-block.ts';
 import { extractFencedBlocks, type FencedBlock } from './extract-procedures.ts';
 import type { Step } from './step-schemas.ts';
-import { classifyCheckBlock, isCheckBlock, isMarkedCheck, type CheckStep } from '../checks/classify-check-block.ts';
+import { classifyCheckBlock, isCheckBlock, isMarkedCheck, type CheckStep } from '../checks/index.ts';
 
 /** Anything a run executes: a shell-free docker command, or a contract check. */
 export type ExecutableStep = Step | CheckStep;

@@ -1,5 +1,5 @@
-import { needsShell } from './outcome.ts';
-import { VARIABLE_NAME } from './declared-variables.ts';
+import { needsShell } from '../shared/index.ts';
+import { VARIABLE_NAME } from '../systems/index.ts';
 
 // Only plain $NAME and ${NAME} can be substituted faithfully from declared variables.
 // Every other $-form depends on shell state (positional args, exit codes, defaults).

@@ -1,4 +1,4 @@
-import { needsShell } from './outcome.ts';
+import { needsShell } from '../shared/index.ts';
 
 // Characters that mean something to a shell when unquoted. Each gets its own message so
 // the author learns which construct to remove, not just that "something" is wrong.

@@ -1,5 +1,5 @@
 import { type VariableLookup, undeclaredVariableReason } from './declared-variables.ts';
-import { needsShell, show } from './outcome.ts';
+import { needsShell, show } from '../shared/index.ts';
 import { readParameter } from './read-parameter.ts';
 import {
   assignmentReason,

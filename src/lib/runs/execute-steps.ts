@@ -1,14 +1,14 @@
 import path from 'node:path';
-import type { DockerClient, RunResult } from '../docker/docker-client.ts';
-import { DockerError } from '../docker/errors.ts';
-import { managedLabels } from '../docker/labels.ts';
-import type { BuildStep, ImageInspectStep, RunStep } from '../procedures/step-schemas.ts';
-import type { ExecutableStep } from '../procedures/procedure-catalog.ts';
-import type { CheckStep } from '../checks/classify-check-block.ts';
-import { executeCheck } from '../checks/execute-check.ts';
-import { CheckScriptError } from '../checks/work-folder.ts';
+import type { DockerClient, RunResult } from '../docker/index.ts';
+import { DockerError } from '../docker/index.ts';
+import { managedLabels } from '../docker/index.ts';
+import type { BuildStep, ImageInspectStep, RunStep } from '../procedures/index.ts';
+import type { ExecutableStep } from '../procedures/index.ts';
+import type { CheckStep } from '../checks/index.ts';
+import { executeCheck } from '../checks/index.ts';
+import { CheckScriptError } from '../checks/index.ts';
 import type { FailureKind, RunStatus } from './run-record.ts';
-import { describeStep } from '../procedures/describe-step.ts';
+import { describeStep } from '../procedures/index.ts';
 
 /** What running a block's steps came to. */
 export interface StepsOutcome {

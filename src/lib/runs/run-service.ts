@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutableStep, ProcedureBlock } from '../procedures/procedure-catalog.ts';
-import type { DockerTargets } from '../systems/docker-targets.ts';
-import { RUN_ID_LABEL } from '../docker/labels.ts';
+import type { ExecutableStep, ProcedureBlock } from '../procedures/index.ts';
+import type { DockerTargets } from '../systems/index.ts';
+import { RUN_ID_LABEL } from '../docker/index.ts';
 import { executeSteps } from './execute-steps.ts';
 import { RunLog } from './run-log.ts';
 import { RunQueue } from './run-queue.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { DocSet } from '../docs/doc-set.ts';
-import type { ProcedureBlock, ProcedureCatalog } from '../procedures/procedure-catalog.ts';
-import { validateImageReference } from '../procedures/image-reference.ts';
-import { formatZodIssues } from '../shared/format-zod-issues.ts';
+import type { DocSet } from '../docs/index.ts';
+import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
+import { validateImageReference } from '../procedures/index.ts';
+import { formatZodIssues } from '../shared/index.ts';
 import type { StartRunRequest } from './run-service.ts';
 import type { RunTrigger } from './run-record.ts';
 

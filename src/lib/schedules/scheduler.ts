@@ -1,8 +1,8 @@
-import type { DocsRepository } from '../docs/docs-repository.ts';
-import { parseTimeout, type ProcedureCatalog } from '../procedures/procedure-catalog.ts';
-import type { RunService } from '../runs/run-service.ts';
-import type { RunStore } from '../runs/run-store.ts';
-import { checkBlocks } from '../dashboard/check-rows.ts';
+import type { DocsRepository } from '../docs/index.ts';
+import { parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
+import type { RunService } from '../runs/index.ts';
+import type { RunStore } from '../runs/index.ts';
+import { checkBlocks } from '../procedures/index.ts';
 
 /** What the scheduler knows about one scheduled check on one target. */
 export interface ScheduleState {

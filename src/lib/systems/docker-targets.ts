@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { DockerClient } from '../docker/docker-client.ts';
-import { DockerodeClient } from '../docker/dockerode-client.ts';
+import type { DockerClient } from '../docker/index.ts';
+import { DockerodeClient } from '../docker/index.ts';
 import type { SystemsConfig } from './load-systems-config.ts';
 
 /** One Docker client per configured target, made when first asked for. */

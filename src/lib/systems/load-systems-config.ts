@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { systemsConfigSchema, type SystemsConfigFile, type TargetConfig } from './systems-config-schema.ts';
-import { formatZodIssues } from '../shared/format-zod-issues.ts';
+import { formatZodIssues } from '../shared/index.ts';
 
 /** A declared variable, normalised. */
 export interface DeclaredVariable {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VARIABLE_NAME } from '../procedures/declared-variables.ts';
+import { VARIABLE_NAME } from './variable-name.ts';
 
 /** A Docker host, written the way DOCKER_HOST is: unix://, tcp:// or ssh://. */
 export const targetConfigSchema = z.strictObject({

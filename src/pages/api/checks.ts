@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { json } from '../../lib/http/json-response.ts';
-import { filtersFrom } from '../../lib/dashboard/dashboard-data.ts';
+import { json } from '../../lib/http/index.ts';
+import { filtersFrom } from '../../lib/dashboard/index.ts';
 
 /** The dashboard as JSON: every check on every target, with targets' health. */
 export const GET: APIRoute = async ({ locals, url }) => json(await locals.services.dashboard(filtersFrom(url)));

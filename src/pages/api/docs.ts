@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { describeDoc } from '../../lib/docs/doc-views.ts';
-import { json } from '../../lib/http/json-response.ts';
+import { describeDoc } from '../../lib/docs/index.ts';
+import { json } from '../../lib/http/index.ts';
 
 /** Every doc with its links both ways and its violations. */
 export const GET: APIRoute = async ({ locals }) => {

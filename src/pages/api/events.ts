@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { allRunsStream } from '../../lib/runs/all-runs-stream.ts';
+import { allRunsStream } from '../../lib/runs/index.ts';
 
 /** Server-Sent Events for every run: queued, started, finished (no log lines). */
 export const GET: APIRoute = ({ locals, request }) =>

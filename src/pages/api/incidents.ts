@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { json } from '../../lib/http/json-response.ts';
+import { json } from '../../lib/http/index.ts';
 
 /** Incidents, open ones first; `?open=1` for open ones only, `?check=` for one check. */
 export const GET: APIRoute = ({ locals, url }) => {

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError } from '../../lib/http/json-response.ts';
-import { readJsonBody } from '../../lib/http/read-json-body.ts';
-import { actorOf } from '../../lib/http/actor.ts';
-import { parseStartRun } from '../../lib/runs/start-run-request.ts';
+import { json, jsonError } from '../../lib/http/index.ts';
+import { readJsonBody } from '../../lib/http/index.ts';
+import { actorOf } from '../../lib/http/index.ts';
+import { parseStartRun } from '../../lib/runs/index.ts';
 
 /** Starts a run of a block named by id and hash, or joins the one already going. */
 export const POST: APIRoute = async ({ request, locals, clientAddress }) => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { statusBadgeSvg, worstStatus } from '../../lib/dashboard/status-badge.ts';
+import { statusBadgeSvg, worstStatus } from '../../lib/dashboard/index.ts';
 
 /** `/badge/<check id>.svg` (optionally `?target=`): the check's status as an SVG badge. */
 export const GET: APIRoute = async ({ locals, params, url }) => {

@@ -377,10 +377,10 @@ describe('incidents from failed checks', () => {
     expect(body).toContain('FAILED  saved settings reach the tool');
 
     world.docs.write(`incidents/${fileName}`, markdown);
-    const plain = spawnSync(process.execPath, ['src/cli/docs-check.ts', world.docs.dir], { cwd: ROOT, encoding: 'utf8' });
+    const plain = spawnSync(process.execPath, ['src/cli/runbook-live.ts', 'docs-check', world.docs.dir], { cwd: ROOT, encoding: 'utf8' });
     expect(plain.status, `${plain.stdout}\n${plain.stderr}`).toBe(0);
     expect(plain.stderr).toMatch(/0 violations, 0 broken links/);
-    const json = spawnSync(process.execPath, ['src/cli/docs-check.ts', world.docs.dir, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    const json = spawnSync(process.execPath, ['src/cli/runbook-live.ts', 'docs-check', world.docs.dir, '--json'], { cwd: ROOT, encoding: 'utf8' });
     expect(json.status, `${json.stdout}\n${json.stderr}`).toBe(0);
     const report = JSON.parse(json.stdout) as { contract: string; violations: unknown[]; brokenLinks: unknown[] };
     expect(report).toMatchObject({ violations: [], brokenLinks: [] });

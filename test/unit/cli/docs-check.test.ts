@@ -4,7 +4,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const runCheck = (...args: string[]) =>
-  spawnSync(process.execPath, ['src/cli/docs-check.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DOCS_DIR: '' } });
+  spawnSync(process.execPath, ['src/cli/runbook-live.ts', 'docs-check', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DOCS_DIR: '' } });
 
 describe('npm run docs:check', () => {
   it('passes the shipped content with exit 0', () => {

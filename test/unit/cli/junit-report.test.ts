@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { escapeXmlAttribute, escapeXmlText, renderJUnit, stripAnsi, xmlSafe } from '../../../src/lib/cli/junit-report.ts';
-import type { CheckResult } from '../../../src/lib/cli/check-results.ts';
+import { escapeXmlAttribute, escapeXmlText, renderJUnit, stripAnsi, xmlSafe } from '../../../src/cli/junit-report.ts';
+import type { CheckResult } from '../../../src/cli/check-results.ts';
 import type { AssertionVerdict } from '../../../src/lib/checks/check-observations.ts';
 
 const NASTY = 'a < b && c > d "double" \'single\' ]]> <!-- --> <![CDATA[x]]> &amp; &#0; \u0000nul \u0007bel \u001b[31mred\u001b[0m \u001b]0;title\u0007 \u0008bs \u000bvt \u000cff \u007fdel \u0085nel \ud800lone \uffff end\ttab\nline\r\ncrlf åäö 🚀';

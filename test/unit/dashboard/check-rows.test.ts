@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCheckRows, checkBlocks, type CheckRowInputs } from '../../../src/lib/dashboard/check-rows.ts';
+import { buildCheckRows, type CheckRowInputs } from '../../../src/lib/dashboard/check-rows.ts';
+import { checkBlocks } from '../../../src/lib/procedures/check-blocks.ts';
 import { sparklinePath } from '../../../src/lib/dashboard/sparkline.ts';
 import type { BlockTargetStats } from '../../../src/lib/runs/sqlite-run-stats.ts';
 import type { TargetHealth } from '../../../src/lib/systems/target-health.ts';

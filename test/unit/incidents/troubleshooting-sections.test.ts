@@ -7,7 +7,7 @@ import { parseFrontmatter } from '../../../src/lib/docs/parse-frontmatter.ts';
 import { validateDoc } from '../../../src/lib/docs/validate-doc.ts';
 import type { DocRecord } from '../../../src/lib/docs/doc-record.ts';
 import { createMarkdownRenderer, type MarkdownRenderer } from '../../../src/lib/markdown/render-markdown.ts';
-import type { ReferenceLinker } from '../../../src/lib/markdown/link-references.ts';
+import { rehypeLinkReferences, type ReferenceLinker } from '../../../src/lib/docs/link-references.ts';
 import { COVERABLE_KINDS, troubleshootingSections, type Coverage } from '../../../src/lib/incidents/troubleshooting-sections.ts';
 import { doc } from '../../support/temp-docs.ts';
 
@@ -28,7 +28,7 @@ const linker: ReferenceLinker = {
 
 /** The ids the doc page gives its headings, in order (the page renders with this renderer). */
 async function pageHeadingIds(record: DocRecord): Promise<string[]> {
-  const { html } = await renderer.render(record.body, { linker });
+  const { html } = await renderer.render(record.body, { transformTree: rehypeLinkReferences(linker) });
   return [...html.matchAll(/<h[1-6] id="([^"]*)"/g)].map((m) => m[1]!);
 }
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMarkdownRenderer, type MarkdownRenderer } from '../../../src/lib/markdown/render-markdown.ts';
-import type { ReferenceLinker } from '../../../src/lib/markdown/link-references.ts';
+import { rehypeLinkReferences, type ReferenceLinker } from '../../../src/lib/docs/link-references.ts';
 
 let renderer: MarkdownRenderer;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ const linker: ReferenceLinker = {
   hrefForDoc: (id, anchor) => `/docs/${id}${anchor ? `#${anchor}` : ''}`,
 };
 
-const render = (markdown: string) => renderer.render(markdown, { linker });
+const render = (markdown: string) => renderer.render(markdown, { transformTree: rehypeLinkReferences(linker) });
 
 describe('renderMarkdown', () => {
   it('renders GFM tables', async () => {

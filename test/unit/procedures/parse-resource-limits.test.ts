@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseMemoryBytes, parseNanoCpus, parsePidsLimit } from '../../../src/lib/procedures/parse-resource-limits.ts';
+import { parseNanoCpus, parsePidsLimit } from '../../../src/lib/procedures/parse-resource-limits.ts';
+import { parseMemoryBytes } from '../../../src/lib/shared/memory-size.ts';
 
 describe('parseMemoryBytes', () => {
   it.each([

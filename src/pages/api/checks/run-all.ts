@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError } from '../../../lib/http/json-response.ts';
-import { actorOf } from '../../../lib/http/actor.ts';
-import { readJsonBody } from '../../../lib/http/read-json-body.ts';
-import { runAllBodySchema, startRows } from '../../../lib/dashboard/run-all.ts';
-import { formatZodIssues } from '../../../lib/shared/format-zod-issues.ts';
+import { json, jsonError } from '../../../lib/http/index.ts';
+import { actorOf } from '../../../lib/http/index.ts';
+import { readJsonBody } from '../../../lib/http/index.ts';
+import { runAllBodySchema, startRows } from '../../../lib/dashboard/index.ts';
+import { formatZodIssues } from '../../../lib/shared/index.ts';
 
 /** Queues every runnable check matching the filters; the concurrency limit still applies. */
 export const POST: APIRoute = async ({ locals, request, clientAddress }) => {

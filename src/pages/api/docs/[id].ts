@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { describeDoc } from '../../../lib/docs/doc-views.ts';
-import { viewBlock } from '../../../lib/procedures/block-view.ts';
-import { json, jsonError } from '../../../lib/http/json-response.ts';
+import { describeDoc } from '../../../lib/docs/index.ts';
+import { viewBlock } from '../../../lib/procedures/index.ts';
+import { json, jsonError } from '../../../lib/http/index.ts';
 
 /** One doc as JSON, with its procedure blocks (id, hash, runnable or not, and why). */
 export const GET: APIRoute = async ({ locals, params }) => {

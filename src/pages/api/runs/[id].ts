@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError } from '../../../lib/http/json-response.ts';
+import { json, jsonError } from '../../../lib/http/index.ts';
 
 /** One run with its log lines. */
 export const GET: APIRoute = ({ locals, params }) => {

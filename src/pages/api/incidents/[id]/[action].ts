@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError } from '../../../../lib/http/json-response.ts';
-import { readJsonBody } from '../../../../lib/http/read-json-body.ts';
-import { actorOf } from '../../../../lib/http/actor.ts';
-import { incidentActionBodySchema } from '../../../../lib/incidents/incident-action-request.ts';
-import { formatZodIssues } from '../../../../lib/shared/format-zod-issues.ts';
+import { json, jsonError } from '../../../../lib/http/index.ts';
+import { readJsonBody } from '../../../../lib/http/index.ts';
+import { actorOf } from '../../../../lib/http/index.ts';
+import { incidentActionBodySchema } from '../../../../lib/incidents/index.ts';
+import { formatZodIssues } from '../../../../lib/shared/index.ts';
 
 const ACTIONS = ['acknowledge', 'note', 'resolve'] as const;
 

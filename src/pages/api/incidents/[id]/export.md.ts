@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { jsonError } from '../../../../lib/http/json-response.ts';
-import { exportIncident } from '../../../../lib/incidents/export-incident.ts';
+import { jsonError } from '../../../../lib/http/index.ts';
+import { exportIncident } from '../../../../lib/incidents/index.ts';
 
 /** The incident as a markdown doc with frontmatter, to commit next to the docs. */
 export const GET: APIRoute = async ({ locals, params }) => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError } from '../../../../lib/http/json-response.ts';
+import { json, jsonError } from '../../../../lib/http/index.ts';
 
 /** Cancels a queued or running run: the container is stopped and removed. */
 export const POST: APIRoute = ({ locals, params }) => {

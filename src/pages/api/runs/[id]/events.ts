@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { jsonError } from '../../../../lib/http/json-response.ts';
-import { runEventStream } from '../../../../lib/runs/run-event-stream.ts';
+import { jsonError } from '../../../../lib/http/index.ts';
+import { runEventStream } from '../../../../lib/runs/index.ts';
 
 /** Server-Sent Events for one run: queued, started, each log line, finished. */
 export const GET: APIRoute = ({ locals, params, request }) => {

@@ -1,8 +1,8 @@
 import type { Element, ElementContent, Root, Text } from 'hast';
 import { visitParents } from 'unist-util-visit-parents';
-import type { IdMatcher } from '../docs/id-mentions.ts';
-import type { Resolution } from '../docs/resolve-reference.ts';
-import { isMarkdownPath } from '../docs/scan-references.ts';
+import type { IdMatcher } from './id-mentions.ts';
+import type { Resolution } from './resolve-reference.ts';
+import { isMarkdownPath } from './scan-references.ts';
 
 /** How the renderer turns a reference written in a doc into a place on the site. */
 export interface ReferenceLinker {

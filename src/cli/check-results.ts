@@ -1,6 +1,6 @@
-import type { AssertionVerdict } from '../checks/check-observations.ts';
-import type { ProcedureBlock } from '../procedures/procedure-catalog.ts';
-import type { FailureKind, RunRecord, RunStatus } from '../runs/run-record.ts';
+import type { AssertionVerdict } from '../lib/checks/index.ts';
+import type { ProcedureBlock } from '../lib/procedures/index.ts';
+import type { FailureKind, RunRecord, RunStatus } from '../lib/runs/index.ts';
 
 /** How a selected check came out, for the summary, the exit code and the JUnit file. */
 export type CheckVerdict = 'passed' | 'failed' | 'error';

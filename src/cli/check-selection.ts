@@ -1,4 +1,4 @@
-import type { ProcedureBlock } from '../procedures/procedure-catalog.ts';
+import type { ProcedureBlock } from '../lib/procedures/index.ts';
 
 /** The blocks to run, or why the ids given do not name checks. */
 export type CheckSelection = { ok: true; blocks: ProcedureBlock[] } | { ok: false; message: string };

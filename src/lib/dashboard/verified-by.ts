@@ -1,7 +1,8 @@
-import type { RunStore } from '../runs/run-store.ts';
-import type { RunRecord } from '../runs/run-record.ts';
-import type { AssertionVerdict } from './check-observations.ts';
-import type { CitingCheck } from './citations.ts';
+import type { RunStore } from '../runs/index.ts';
+import type { RunRecord } from '../runs/index.ts';
+import type { AssertionVerdict } from '../checks/index.ts';
+import type { CitingCheck } from '../procedures/index.ts';
+import { checkVerdicts } from '../runs/index.ts';
 
 /** One check citing a doc, with its latest verdict on each target. */
 export interface VerifiedByEntry {
@@ -31,10 +32,4 @@ export function verifiedBy(citing: CitingCheck[], store: RunStore, defaultTarget
       return { target, run: run ? { id: run.id, status: run.status, finishedAt: run.finishedAt } : null, verdicts };
     }),
   }));
-}
-
-/** The assertion verdicts stored in a run's result, if it was a check. */
-export function checkVerdicts(result: unknown): AssertionVerdict[] {
-  const steps = (result as { steps?: Array<{ kind?: string; verdicts?: AssertionVerdict[] }> } | null)?.steps ?? [];
-  return steps.flatMap((step) => (step.kind === 'check' ? (step.verdicts ?? []) : []));
 }

@@ -1,4 +1,4 @@
-import { formatDuration } from '../shared/format-duration.ts';
+import { formatDuration } from '../lib/shared/index.ts';
 import { countResults, type CheckResult } from './check-results.ts';
 import { stripAnsi } from './junit-report.ts';
 

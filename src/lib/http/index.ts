@@ -1,0 +1,5 @@
+// The public face of src/lib/http: other domains and the pages import only this file.
+export * from './actor.ts';
+export * from './json-response.ts';
+export * from './origin-guard.ts';
+export * from './read-json-body.ts';

@@ -1,0 +1,9 @@
+// The public face of src/lib/incidents: other domains and the pages import only this file.
+export * from './export-incident.ts';
+export * from './incident-action-request.ts';
+export * from './incident-record.ts';
+export * from './incident-service.ts';
+export * from './section-incidents.ts';
+export * from './sqlite-incident-store.ts';
+export * from './troubleshooting-sections.ts';
+export * from './webhook-notifier.ts';

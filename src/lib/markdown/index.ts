@@ -1,0 +1,4 @@
+// The public face of src/lib/markdown: other domains and the pages import only this file.
+export * from './code-blocks.ts';
+export * from './parse-markdown.ts';
+export * from './render-markdown.ts';

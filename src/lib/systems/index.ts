@@ -1,0 +1,5 @@
+// The public face of src/lib/systems: other domains and the pages import only this file.
+export * from './docker-targets.ts';
+export * from './load-systems-config.ts';
+export * from './target-health.ts';
+export * from './variable-name.ts';
