@@ -2,6 +2,6 @@
 
 declare namespace App {
   interface Locals {
-    services: import('./lib/app/index.ts').Services;
+    core: import('./lib/app/index.ts').Core;
   }
 }

@@ -5,19 +5,10 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { createCore, readSetup, type CoreSetup } from '../lib/app/index.ts';
 import { InvalidConfigError, loadConfig, type AppConfig } from '../lib/config/index.ts';
-import { DocsRepository } from '../lib/docs/index.ts';
-import { ProcedureCatalog, type ProcedureBlock } from '../lib/procedures/index.ts';
-import { InvalidSystemsConfigError, loadSystemsConfig, type SystemsConfig } from '../lib/systems/index.ts';
-import { DockerTargets } from '../lib/systems/index.ts';
-import { SqliteRunStore } from '../lib/runs/index.ts';
-import { RunEvents } from '../lib/runs/index.ts';
-import { RunService, type StartRunRequest } from '../lib/runs/index.ts';
-import { SqliteIncidentStore } from '../lib/incidents/index.ts';
-import { IncidentService } from '../lib/incidents/index.ts';
-import { WebhookNotifier } from '../lib/incidents/index.ts';
-import { parseStartRun } from '../lib/runs/index.ts';
-import { isFinal } from '../lib/runs/index.ts';
+import type { ProcedureBlock } from '../lib/procedures/index.ts';
+import { isFinal, parseStartRun, type StartRunRequest } from '../lib/runs/index.ts';
 import { formatDuration } from '../lib/shared/index.ts';
 import { CHECK_USAGE, parseCheckOptions, UsageError, type CheckOptions } from './check-options.ts';
 import { selectChecks } from './check-selection.ts';
@@ -64,20 +55,15 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo): P
   if (!existsSync(config.docsDir) || !statSync(config.docsDir).isDirectory()) {
     return usage(`the docs folder ${config.docsDir} does not exist; set DOCS_DIR`);
   }
-  let systems: SystemsConfig;
-  try {
-    systems = loadSystemsConfig(config.systemsConfig);
-  } catch (error) {
-    // The server keeps docs readable with an invalid file; a pipeline should stop and say why.
-    if (error instanceof InvalidSystemsConfigError) return usage(error.message);
-    throw error;
-  }
+  const setup = readSetup(config);
+  // The server keeps docs readable with an invalid file; a pipeline should stop and say why.
+  if (setup.systemsProblem) return usage(setup.systemsProblem);
+  const { systems, docs, catalog, targets } = setup;
   if (!existsSync(config.systemsConfig)) {
     io.err(`runbook-live check: warning: ${config.systemsConfig} does not exist, so no system is configured and no check can run; set SYSTEMS_CONFIG\n`);
   }
 
-  const set = await new DocsRepository(config.docsDir).current();
-  const catalog = new ProcedureCatalog(systems);
+  const set = await docs.current();
   const selection = selectChecks(set.docs.flatMap((doc) => catalog.blocksOf(doc)), options);
   if (!selection.ok) return usage(selection.message);
   if (options.target !== null && !Object.hasOwn(systems.targets, options.target)) {
@@ -93,7 +79,6 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo): P
   }
 
   // Every request is validated exactly like POST /api/runs before any run starts.
-  const targets = new DockerTargets(systems);
   const actor = `cli@${hostname()}`;
   const planned: Planned[] = [];
   const problems: string[] = [];
@@ -114,7 +99,7 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo): P
   if (problems.length > 0) return usage(problems.join('\n'));
   if (planned.length === 0) io.err(`runbook-live check: no doc in ${config.docsDir} has a check block\n`);
 
-  const { results, signal } = await runPlanned(planned, config, systems, targets, io);
+  const { results, signal } = await runPlanned(planned, config, setup, io);
 
   const totalMs = Date.now() - began;
   io.out(options.json ? `${JSON.stringify(summaryJson(results, { docsDir: config.docsDir, totalMs }), null, 2)}\n` : formatSummary(results));
@@ -133,42 +118,23 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo): P
 }
 
 /**
- * Starts every run, then waits for all of them; the store is always closed. SIGINT or
+ * Starts every run, then waits for all of them; the core is always closed. SIGINT or
  * SIGTERM cancels the runs still going (their containers and volumes are removed) and the
  * report is still written; a second signal gives up at once.
  */
-async function runPlanned(
-  planned: Planned[],
-  config: AppConfig,
-  systems: SystemsConfig,
-  targets: DockerTargets,
-  io: CommandIo,
-): Promise<{ results: CheckResult[]; signal: NodeJS.Signals | null }> {
+async function runPlanned(planned: Planned[], config: AppConfig, setup: CoreSetup, io: CommandIo): Promise<{ results: CheckResult[]; signal: NodeJS.Signals | null }> {
   const toRun = planned.filter((p): p is Extract<Planned, { request: StartRunRequest }> => 'request' in p);
   if (toRun.length === 0) return { results: planned.map((p) => ('result' in p ? p.result : notRunnableResult(p.block))), signal: null };
 
-  // Built like createServices builds them, minus what a headless run does not need: no
-  // markdown renderer, and no start-up recovery, which would mark a live server's runs in
-  // the same DATA_DIR interrupted and remove their containers.
-  const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
-  const events = new RunEvents();
-  const runs = new RunService({ store, events, targets, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
-  // Failures found in a pipeline are incidents like any other: same store, same webhook.
-  const { webhook, site_url: siteUrl } = systems.notifications;
-  const incidents = new IncidentService({
-    incidents: new SqliteIncidentStore(store.database),
-    runs: store,
-    events,
-    docs: new DocsRepository(config.docsDir),
-    notifier: webhook ? new WebhookNotifier(webhook, (message) => io.err(`runbook-live check: ${message}\n`)) : null,
-    baseUrl: siteUrl ?? null,
-  });
-  incidents.start();
+  // The same core as the server's, in cli mode: no renderer, no schedules, and no start-up
+  // recovery, which would mark a live server's runs in the same DATA_DIR interrupted.
+  const core = await createCore(config, { mode: 'cli', warn: (message) => io.err(`runbook-live check: ${message}\n`) }, setup);
+  const { runs, incidents } = core;
   const started: string[] = [];
   let signalled: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
-      store.close();
+      void core.close();
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     signalled = signal;
@@ -178,7 +144,7 @@ async function runPlanned(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    io.err(`runbook-live check: running ${toRun.length} check(s), at most ${systems.runs.concurrency} at once\n`);
+    io.err(`runbook-live check: running ${toRun.length} check(s), at most ${setup.systems.runs.concurrency} at once\n`);
     const byBlock = new Map<ProcedureBlock, string>();
     for (const { block, request } of toRun) {
       const { run } = runs.start(request);
@@ -201,7 +167,6 @@ async function runPlanned(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    incidents.stop();
-    store.close();
+    await core.close();
   }
 }

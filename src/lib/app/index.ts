@@ -1,2 +1,3 @@
-// The public face of src/lib/app: other domains and the pages import only this file.
-export * from './services.ts';
+// The public face of src/lib/app: the composition root.
+export * from './create-core.ts';
+export * from './start-once.ts';

@@ -1,8 +1,6 @@
 import type { DocSet } from '../docs/index.ts';
 import type { ProcedureCatalog } from '../procedures/index.ts';
-import type { SqliteIncidentStore } from '../incidents/index.ts';
-import { blockTargetStats, statsKey } from '../runs/index.ts';
-import type { SqliteRunStore } from '../runs/index.ts';
+import { statsKey, type RunStore } from '../runs/index.ts';
 import type { Scheduler } from '../schedules/index.ts';
 import type { TargetHealth, TargetHealthMonitor } from '../systems/index.ts';
 import { buildCheckRows, type CheckRow, type CheckStatus } from './check-rows.ts';
@@ -32,8 +30,8 @@ export interface Dashboard {
 export interface DashboardSources {
   set: DocSet;
   catalog: ProcedureCatalog;
-  store: SqliteRunStore;
-  incidents: SqliteIncidentStore;
+  store: Pick<RunStore, 'blockTargetStats'>;
+  incidents: { openCounts(): Array<{ blockId: string; target: string; count: number }> };
   health: TargetHealthMonitor;
   scheduler: Scheduler | null;
   defaultTargets: string[];
@@ -52,7 +50,7 @@ export function loadDashboard(sources: DashboardSources, filters: DashboardFilte
   const all = buildCheckRows({
     set: sources.set,
     catalog: sources.catalog,
-    stats: blockTargetStats(sources.store.database, now),
+    stats: sources.store.blockTargetStats(now),
     health: sources.health.snapshot(),
     openIncidents,
     defaultTargets: sources.defaultTargets,

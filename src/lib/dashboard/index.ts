@@ -5,3 +5,4 @@ export * from './prometheus-metrics.ts';
 export * from './run-all.ts';
 export * from './status-badge.ts';
 export * from './verified-by.ts';
+export * from './dashboard-service.ts';

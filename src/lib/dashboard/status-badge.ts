@@ -1,3 +1,4 @@
+import { escapeHtml } from '../shared/index.ts';
 import type { CheckStatus } from './check-rows.ts';
 
 const COLOURS: Record<string, string> = {
@@ -17,16 +18,12 @@ function textWidth(text: string): number {
   return Math.round([...text].reduce((sum, ch) => sum + (/[ilI.,:;|!'`]/.test(ch) ? 3.5 : /[mwMW@]/.test(ch) ? 10 : 7), 0)) + 10;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
 /** A flat status badge, like the ones README files embed: `label | status`. */
 export function statusBadgeSvg(label: string, status: CheckStatus | 'unknown'): string {
   const left = textWidth(label);
   const right = textWidth(status);
   const colour = COLOURS[status] ?? COLOURS.unknown!;
-  const [l, s] = [escapeXml(label), escapeXml(status)];
+  const [l, s] = [escapeHtml(label), escapeHtml(status)];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + right}" height="20" role="img" aria-label="${l}: ${s}">
 <title>${l}: ${s}</title>
 <rect width="${left}" height="20" fill="#555"/><rect x="${left}" width="${right}" height="20" fill="${colour}"/>

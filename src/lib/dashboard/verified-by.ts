@@ -19,14 +19,14 @@ export interface VerifiedByEntry {
 }
 
 /** The checks that cite a doc, with the latest finished run of each on each of its targets. */
-export function verifiedBy(citing: CitingCheck[], store: RunStore, defaultTargets: string[]): VerifiedByEntry[] {
+export function verifiedBy(citing: CitingCheck[], runs: { list: RunStore['listRuns'] }, defaultTargets: string[]): VerifiedByEntry[] {
   return citing.map(({ block, clauses }) => ({
     blockId: block.id,
     docId: block.docId,
     name: typeof block.annotations.name === 'string' ? block.annotations.name : block.id,
     clauses,
     targets: (block.system?.targets ?? defaultTargets).map((target) => {
-      const [run] = store.listRuns({ blockId: block.id, target, statuses: ['passed', 'failed', 'errored'], limit: 1 });
+      const [run] = runs.list({ blockId: block.id, target, statuses: ['passed', 'failed', 'errored'], limit: 1 });
       const verdicts: Record<number, AssertionVerdict['status']> = {};
       for (const verdict of checkVerdicts(run?.result)) verdicts[verdict.index] = verdict.status;
       return { target, run: run ? { id: run.id, status: run.status, finishedAt: run.finishedAt } : null, verdicts };

@@ -3,3 +3,5 @@ export * from './actor.ts';
 export * from './json-response.ts';
 export * from './origin-guard.ts';
 export * from './read-json-body.ts';
+export * from './startup-failure.ts';
+export * from './event-stream-response.ts';

@@ -1,9 +1,8 @@
 import type { DocsRepository } from '../docs/index.ts';
 import type { RunEvents } from '../runs/index.ts';
-import type { RunRecord } from '../runs/index.ts';
-import type { RunStore } from '../runs/index.ts';
-import { checkVerdicts } from '../runs/index.ts';
-import type { Incident } from './incident-record.ts';
+import { checkVerdicts, type RunRecord, type RunStore } from '../runs/index.ts';
+import { exportIncident, type ExportedIncident } from './export-incident.ts';
+import type { Incident, IncidentEvent } from './incident-record.ts';
 import { matchSection } from './match-section.ts';
 import type { SqliteIncidentStore } from './sqlite-incident-store.ts';
 import { troubleshootingSections } from './troubleshooting-sections.ts';
@@ -19,6 +18,12 @@ export interface IncidentServiceDeps {
   /** The site's base URL for links in notifications, when known. */
   baseUrl: string | null;
 }
+
+/** Narrowing of an incident listing. */
+export type IncidentFilter = Parameters<SqliteIncidentStore['list']>[0];
+
+/** An incident with its timeline, as its page and API show it. */
+export type IncidentDetail = Incident & { timeline: IncidentEvent[] };
 
 // Cancelled and interrupted runs say nothing about the system under test.
 const NOT_A_FAILURE = new Set(['cancelled', 'interrupted']);
@@ -59,6 +64,31 @@ export class IncidentService {
   handle(run: RunRecord): Promise<unknown> {
     this.queue = this.queue.then(() => this.process(run)).catch((error) => console.error(`incident bookkeeping failed for run ${run.id}:`, error));
     return this.queue;
+  }
+
+  /** Incidents, open ones first. */
+  list(filter: IncidentFilter = {}): Incident[] {
+    return this.deps.incidents.list(filter);
+  }
+
+  /** One incident with its timeline, or null. */
+  detail(id: string): IncidentDetail | null {
+    const incident = this.deps.incidents.get(id);
+    return incident ? { ...incident, timeline: this.deps.incidents.events(id) } : null;
+  }
+
+  /** Open incidents per check, target and failure kind. */
+  openCounts(): Array<{ blockId: string; target: string; failureKind: string; count: number }> {
+    return this.deps.incidents.openCounts();
+  }
+
+  /** The incident as a markdown doc linking back to its runbook section, or null. */
+  async export(id: string): Promise<ExportedIncident | null> {
+    const incident = this.deps.incidents.get(id);
+    if (!incident) return null;
+    const set = await this.deps.docs.current();
+    const sectionPath = incident.section ? (set.byId.get(incident.section.docId)?.path ?? null) : null;
+    return exportIncident(incident, this.deps.incidents.events(id), sectionPath);
   }
 
   /** Acknowledges an open incident. */

@@ -2,3 +2,4 @@
 export * from './code-blocks.ts';
 export * from './parse-markdown.ts';
 export * from './render-markdown.ts';
+export * from './collect-headings.ts';

@@ -7,19 +7,32 @@ import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeSlug from 'rehype-slug';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
-import rehypeStringify from 'rehype-stringify';
+import { toHtml } from 'hast-util-to-html';
 import rehypeShikiFromHighlighter from '@shikijs/rehype/core';
 import { createHighlighter, type HighlighterGeneric } from 'shiki';
 import type { Root as MdastRoot } from 'mdast';
-import type { Root as HastRoot } from 'hast';
+import type { Root as HastRoot, RootContent } from 'hast';
 import { visit } from 'unist-util-visit';
 import { docSanitizeSchema } from './sanitize-schema.ts';
 import { collectHeadings, type TocEntry } from './collect-headings.ts';
 import { rehypeCodeBlocks, type CodeBlockDecorator, type CodeBlockInfo } from './code-blocks.ts';
 
+/**
+ * A part of a rendered body that starts at a top-level heading (or at the top). Pages that
+ * show something under a heading place it between `headingHtml` and `bodyHtml`, so the
+ * rendered HTML itself is never edited as a string.
+ */
+export interface RenderedSegment {
+  /** The id of the heading this segment starts with; null for what comes before the first one. */
+  headingId: string | null;
+  headingHtml: string;
+  bodyHtml: string;
+}
+
 /** A doc body turned into safe HTML, with what the page needs around it. */
 export interface RenderedDoc {
   html: string;
+  segments: RenderedSegment[];
   toc: TocEntry[];
 }
 
@@ -52,8 +65,9 @@ export async function createMarkdownRenderer(): Promise<MarkdownRenderer> {
       const blocks: CodeBlockInfo[] = [];
       const toc: TocEntry[] = [];
       const processor = buildProcessor(highlighter, options, nonce, blocks, toc);
-      const file = await processor.process(markdown);
-      return { html: String(file), toc };
+      const tree = await processor.run(processor.parse(markdown));
+      const segments = splitAtHeadings(tree);
+      return { html: segments.map((segment) => segment.headingHtml + segment.bodyHtml).join(''), segments, toc };
     },
   };
 }
@@ -64,7 +78,7 @@ function buildProcessor(
   nonce: string,
   blocks: CodeBlockInfo[],
   toc: TocEntry[],
-): Processor<MdastRoot, MdastRoot, HastRoot, HastRoot, string> {
+): Processor<MdastRoot, MdastRoot, HastRoot> {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
@@ -86,6 +100,26 @@ function buildProcessor(
     .use(() => (tree: HastRoot) => void toc.push(...collectHeadings(tree)))
     .use(() => (tree: HastRoot) => options.transformTree?.(tree))
     .use(rehypeCodeBlocks, { nonce, blocks, decorate: options.decorateCodeBlock })
-    .use(rehypeShikiFromHighlighter, highlighter as never, { theme: THEME, fallbackLanguage: 'text', defaultLanguage: 'text' })
-    .use(rehypeStringify) as never;
+    .use(rehypeShikiFromHighlighter, highlighter as never, { theme: THEME, fallbackLanguage: 'text', defaultLanguage: 'text' }) as never;
+}
+
+const HEADING = /^h[1-6]$/;
+
+/** Serializes the tree in parts, one per top-level heading, so a page can add markup between them. */
+function splitAtHeadings(tree: HastRoot): RenderedSegment[] {
+  const segments: Array<{ headingId: string | null; heading: RootContent | null; body: RootContent[] }> = [{ headingId: null, heading: null, body: [] }];
+  for (const node of tree.children) {
+    if (node.type === 'element' && HEADING.test(node.tagName)) {
+      segments.push({ headingId: typeof node.properties.id === 'string' ? node.properties.id : null, heading: node, body: [] });
+    } else {
+      segments.at(-1)!.body.push(node);
+    }
+  }
+  return segments
+    .filter((segment) => segment.heading || segment.body.length > 0)
+    .map((segment) => ({
+      headingId: segment.headingId,
+      headingHtml: segment.heading ? toHtml(segment.heading) : '',
+      bodyHtml: toHtml({ type: 'root', children: segment.body }),
+    }));
 }

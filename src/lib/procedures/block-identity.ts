@@ -51,3 +51,14 @@ export function blockIdentity(block: BlockLocation): BlockIdentity {
   }
   return { ok: true, id: `${block.docId}/${name}`, hash };
 }
+
+/** A block id's two parts: the doc it is in, and its name (or heading and position) within that doc. */
+export function blockIdParts(id: string): { docId: string; local: string } {
+  const slash = id.indexOf('/');
+  return slash < 0 ? { docId: id, local: '' } : { docId: id.slice(0, slash), local: id.slice(slash + 1) };
+}
+
+/** The element id a block gets on its doc page. */
+export function blockAnchor(id: string): string {
+  return `block-${blockIdParts(id).local}`;
+}

@@ -7,3 +7,5 @@ export * from './describe-step.ts';
 export * from './image-reference.ts';
 export * from './procedure-catalog.ts';
 export * from './step-schemas.ts';
+export * from './block-href.ts';
+export * from './block-identity.ts';

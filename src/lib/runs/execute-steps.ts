@@ -34,6 +34,9 @@ export interface StepContext {
   log: (stream: 'stdout' | 'stderr' | 'system', line: string) => void;
 }
 
+/** Runs a block's steps; `executeSteps` is the one that talks to Docker. */
+export type StepExecutor = (steps: ExecutableStep[], context: StepContext) => Promise<StepsOutcome>;
+
 type StepResult = { ok: true; detail: unknown; imageId?: string; exitCode?: number } | { ok: false; outcome: Omit<StepsOutcome, 'steps'>; detail?: unknown };
 
 /**

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutableStep, ProcedureBlock } from '../procedures/index.ts';
+import type { DocSet } from '../docs/index.ts';
+import type { ExecutableStep, ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
 import type { DockerTargets } from '../systems/index.ts';
 import { RUN_ID_LABEL } from '../docker/index.ts';
-import { executeSteps } from './execute-steps.ts';
+import { allRunsStream } from './all-runs-stream.ts';
+import { executeSteps, type StepExecutor } from './execute-steps.ts';
 import { RunLog } from './run-log.ts';
 import { RunQueue } from './run-queue.ts';
-import { isFinal, transition, type RunRecord, type RunTrigger } from './run-record.ts';
+import { isFinal, transition, type LogLine, type RunRecord, type RunTrigger } from './run-record.ts';
+import { runEventStream } from './run-event-stream.ts';
 import type { RunEvents } from './run-events.ts';
-import type { RunStore } from './run-store.ts';
+import type { RunQuery, RunStore } from './run-store.ts';
+import type { BlockTargetStats } from './sqlite-run-stats.ts';
+import { parseStartRun, type RequestProblem } from './start-run-request.ts';
 
 /** A run to start: the block, what to execute, and who asked. */
 export interface StartRunRequest {
@@ -23,10 +28,26 @@ export interface StartRunRequest {
 export interface RunServiceDeps {
   store: RunStore;
   events: RunEvents;
-  targets: DockerTargets;
+  targets: Pick<DockerTargets, 'client' | 'names'>;
+  /** The current docs and their blocks, for requests that name a block by id and hash. */
+  docs: { current(): Promise<DocSet> };
+  catalog: ProcedureCatalog;
   concurrency: number;
   logLimitBytes: number;
   now?: () => Date;
+  /** How a block's steps are executed; the Docker-backed `executeSteps` unless a test passes its own. */
+  execute?: StepExecutor;
+}
+
+/** A started (or joined) run, or why the request was refused. */
+export type StartOutcome = { ok: true; run: RunRecord; joined: boolean } | { ok: false; problem: RequestProblem };
+
+/** A run with what a reader of its page or API needs alongside. */
+export interface RunDetail {
+  run: RunRecord;
+  /** 1-based place in the queue, 0 while running, null when not queued here. */
+  queuePosition: number | null;
+  logs: LogLine[];
 }
 
 /**
@@ -39,12 +60,22 @@ export class RunService {
   private readonly queue: RunQueue;
   private readonly active = new Map<string, string>();
   private readonly cancels = new Map<string, AbortController>();
-  private readonly logs = new Map<string, RunLog>();
+  private readonly liveLogs = new Map<string, RunLog>();
   private readonly settled = new Map<string, { promise: Promise<RunRecord>; resolve: (run: RunRecord) => void }>();
 
   constructor(deps: RunServiceDeps) {
     this.deps = deps;
     this.queue = new RunQueue(deps.concurrency, () => this.announcePositions());
+  }
+
+  /**
+   * Starts a run from an untrusted request body that names a block by id and hash, checked
+   * against the current docs exactly as `POST /api/runs` needs.
+   */
+  async request(body: unknown, who: { actor: string; trigger: RunTrigger }): Promise<StartOutcome> {
+    const parsed = parseStartRun(body, { set: await this.deps.docs.current(), catalog: this.deps.catalog, defaultTargets: this.deps.targets.names(), ...who });
+    if (!parsed.ok) return parsed;
+    return { ok: true, ...this.start(parsed.request) };
   }
 
   /** Queues a run, or joins the one already active for this block and target. */
@@ -111,6 +142,57 @@ export class RunService {
     return { run, changed: true };
   }
 
+  /** One run as stored, or null. */
+  get(runId: string): RunRecord | null {
+    return this.deps.store.getRun(runId);
+  }
+
+  /** Runs newest first. */
+  list(query: RunQuery = {}): RunRecord[] {
+    return this.deps.store.listRuns(query);
+  }
+
+  /** A run's lines after `afterSeq`, including those still buffered in memory. */
+  logs(runId: string, afterSeq = 0): LogLine[] {
+    this.flushLog(runId);
+    return this.deps.store.getLogs(runId, afterSeq);
+  }
+
+  /** A run with its queue position and every line so far, or null for an unknown run. */
+  detail(runId: string): RunDetail | null {
+    const run = this.get(runId);
+    return run ? { run, queuePosition: this.queuePosition(runId), logs: this.logs(runId) } : null;
+  }
+
+  /** Latest run and pass rates per block and target. */
+  stats(now: Date = new Date(this.now())): Map<string, BlockTargetStats> {
+    return this.deps.store.blockTargetStats(now);
+  }
+
+  /** Finished runs per block, target and status. */
+  countsByStatus(): Array<{ blockId: string; target: string; status: string; count: number }> {
+    return this.deps.store.countByBlockTargetStatus();
+  }
+
+  /** The Server-Sent Events of one run from `afterSeq` on, or null for an unknown run. */
+  stream(runId: string, clientGone: AbortSignal, afterSeq = 0): ReadableStream<Uint8Array> | null {
+    const run = this.get(runId);
+    if (!run) return null;
+    return runEventStream(run, { store: this.deps.store, events: this.deps.events, flushLog: (id) => this.flushLog(id), queuePosition: (id) => this.queuePosition(id) }, clientGone, afterSeq);
+  }
+
+  /** The Server-Sent Events of every run's life, for the dashboard. */
+  streamAll(clientGone: AbortSignal): ReadableStream<Uint8Array> {
+    return allRunsStream(this.deps.events, clientGone);
+  }
+
+  /** Cancels every run still queued or running and waits until they have ended. */
+  async drain(): Promise<void> {
+    const pending = [...this.settled.keys()];
+    for (const runId of pending) this.cancel(runId);
+    await Promise.all(pending.map((runId) => this.waitFor(runId)));
+  }
+
   /** Resolves when the run reaches a final state (immediately for one already final). */
   async waitFor(runId: string): Promise<RunRecord | null> {
     const pending = this.settled.get(runId);
@@ -154,9 +236,9 @@ export class RunService {
     const started = this.deps.store.updateRun(queued.id, { status: transition(queued.status, 'running'), startedAt: this.now() });
     this.deps.events.publish(started.id, { type: 'started', run: started });
     const log = new RunLog(started.id, this.deps.store, this.deps.events, this.deps.logLimitBytes);
-    this.logs.set(started.id, log);
+    this.liveLogs.set(started.id, log);
     try {
-      const outcome = await executeSteps(request.steps, {
+      const outcome = await (this.deps.execute ?? executeSteps)(request.steps, {
         docker: this.deps.targets.client(request.target),
         workDir: request.block.system?.dir ?? null,
         runId: started.id,
@@ -189,8 +271,8 @@ export class RunService {
    * events and then calls this sees every line exactly once: older ones from the store,
    * newer ones as events.
    */
-  flushLog(runId: string): void {
-    this.logs.get(runId)?.flush();
+  private flushLog(runId: string): void {
+    this.liveLogs.get(runId)?.flush();
   }
 
   private finish(run: RunRecord, patch: Partial<RunRecord>): RunRecord {
@@ -202,7 +284,7 @@ export class RunService {
   private forget(key: string, runId: string): void {
     if (this.active.get(key) === runId) this.active.delete(key);
     this.cancels.delete(runId);
-    this.logs.delete(runId);
+    this.liveLogs.delete(runId);
   }
 
   private settle(runId: string, run: RunRecord): void {

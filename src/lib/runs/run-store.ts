@@ -1,4 +1,5 @@
 import type { LogLine, RunRecord, RunStatus } from './run-record.ts';
+import type { BlockTargetStats } from './sqlite-run-stats.ts';
 
 /** Filters for listing runs, newest first. */
 export interface RunQuery {
@@ -22,5 +23,9 @@ export interface RunStore {
   getLogs(runId: string, afterSeq?: number, limit?: number): LogLine[];
   /** Marks every queued or running run as interrupted; returns them as they were. */
   interruptUnfinished(at: string, message: string): RunRecord[];
+  /** Latest run, pass rates and recent durations per block and target, keyed by `statsKey`. */
+  blockTargetStats(now: Date): Map<string, BlockTargetStats>;
+  /** Finished runs per block, target and status, for metrics. */
+  countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }>;
   close(): void;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { LogLine, RunRecord } from './run-record.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
+import { blockTargetStats, type BlockTargetStats } from './sqlite-run-stats.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -147,7 +148,10 @@ export class SqliteRunStore implements RunStore {
     return unfinished;
   }
 
-  /** Finished runs per block, target and status, for metrics. */
+  blockTargetStats(now: Date): Map<string, BlockTargetStats> {
+    return blockTargetStats(this.db, now);
+  }
+
   countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }> {
     const rows = this.db.prepare(`SELECT block_id, target, status, COUNT(*) AS n FROM runs WHERE status NOT IN ('queued', 'running') GROUP BY block_id, target, status`).all() as Row[];
     return rows.map((row) => ({ blockId: String(row.block_id), target: String(row.target), status: String(row.status), count: Number(row.n) }));

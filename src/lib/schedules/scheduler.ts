@@ -1,8 +1,6 @@
-import type { DocsRepository } from '../docs/index.ts';
-import { parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
+import type { DocSet } from '../docs/index.ts';
+import { checkBlocks, parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
 import type { RunService } from '../runs/index.ts';
-import type { RunStore } from '../runs/index.ts';
-import { checkBlocks } from '../procedures/index.ts';
 
 /** What the scheduler knows about one scheduled check on one target. */
 export interface ScheduleState {
@@ -18,10 +16,9 @@ export interface ScheduleState {
 
 /** Collaborators and knobs, built once per server. */
 export interface SchedulerDeps {
-  docs: DocsRepository;
+  docs: { current(): Promise<DocSet> };
   catalog: ProcedureCatalog;
-  runs: RunService;
-  store: RunStore;
+  runs: Pick<RunService, 'start' | 'list'>;
   defaultTargets: string[];
   tickMs?: number;
   /** 0..1; injectable so tests can pin the jitter. */
@@ -76,7 +73,7 @@ export class Scheduler {
         seen.add(key);
         let state = this.states.get(key);
         if (!state || state.everySeconds !== every) {
-          const [last] = this.deps.store.listRuns({ blockId: block.id, target, limit: 1 });
+          const [last] = this.deps.runs.list({ blockId: block.id, target, limit: 1 });
           // Never run: the first run is one interval after the server starts, like any later one.
           const firstDue = (last ? Date.parse(last.createdAt) : now) + every * 1000 + this.jitter(every, !last);
           state = { key, blockId: block.id, target, everySeconds: every, nextAt: new Date(Math.max(now, firstDue)).toISOString(), skipped: state?.skipped ?? 0, lastRunId: last?.id ?? null };

@@ -4,3 +4,4 @@ export * from './format-duration.ts';
 export * from './format-zod-issues.ts';
 export * from './memory-size.ts';
 export * from './outcome.ts';
+export * from './escape-html.ts';

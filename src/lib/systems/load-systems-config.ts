@@ -41,6 +41,15 @@ export function variableDefaults(system: ResolvedSystem): Record<string, string>
 }
 
 /**
+ * The configuration an empty file gives: the schema's defaults (the local engine, no
+ * systems). Used while the real file is unusable, so the defaults are written only once.
+ */
+export function defaultSystemsConfig(source: string | null): SystemsConfig {
+  const config = systemsConfigSchema.parse({});
+  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications };
+}
+
+/**
  * Reads the systems configuration. A missing file means no systems (blocks still render,
  * but none can run); an invalid one throws, because running procedures against the wrong
  * host or folder is worse than not starting.

@@ -1,2 +1,7 @@
 // The public face of src/lib/views: what each page renders, one function per page.
-export {};
+export * from './catalogue-view.ts';
+export * from './dashboard-view.ts';
+export * from './doc-page-view.ts';
+export * from './health-view.ts';
+export * from './incident-views.ts';
+export * from './run-views.ts';

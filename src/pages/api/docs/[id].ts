@@ -1,11 +1,11 @@
 import type { APIRoute } from 'astro';
 import { describeDoc } from '../../../lib/docs/index.ts';
-import { viewBlock } from '../../../lib/procedures/index.ts';
 import { json, jsonError } from '../../../lib/http/index.ts';
+import { viewBlock } from '../../../lib/procedures/index.ts';
 
 /** One doc as JSON, with its procedure blocks (id, hash, runnable or not, and why). */
 export const GET: APIRoute = async ({ locals, params }) => {
-  const { docs, catalog, targets } = locals.services;
+  const { docs, catalog, targets } = locals.core;
   const set = await docs.current();
   const doc = set.byId.get(params.id ?? '');
   if (!doc) return jsonError(404, 'DocNotFound', `No doc has id '${params.id}'. GET /api/docs lists every id.`);

@@ -1,7 +1,5 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError } from '../../../../lib/http/index.ts';
-import { readJsonBody } from '../../../../lib/http/index.ts';
-import { actorOf } from '../../../../lib/http/index.ts';
+import { actorOf, json, jsonError, readJsonBody } from '../../../../lib/http/index.ts';
 import { incidentActionBodySchema } from '../../../../lib/incidents/index.ts';
 import { formatZodIssues } from '../../../../lib/shared/index.ts';
 
@@ -16,11 +14,11 @@ export const POST: APIRoute = async ({ locals, params, request, clientAddress })
   const body = incidentActionBodySchema.safeParse(read.body ?? {});
   if (!body.success) return jsonError(400, 'InvalidIncidentAction', formatZodIssues(body.error).join('; '));
   if (action === 'note' && !body.data.text) return jsonError(400, 'InvalidIncidentAction', 'text: a note needs some text');
-  const service = locals.services.incidents;
+  const service = locals.core.incidents;
   const actor = actorOf(request, clientAddress);
   const id = params.id ?? '';
   const incident =
     action === 'acknowledge' ? service.acknowledge(id, actor) : action === 'note' ? service.note(id, actor, body.data.text!) : service.resolve(id, actor, body.data.text ?? null);
   if (!incident) return jsonError(404, 'IncidentNotFound', `No incident has id '${id}'.`);
-  return json({ ...incident, timeline: locals.services.incidentStore.events(incident.id) });
+  return json(service.detail(incident.id));
 };

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import type { AppConfig } from '../config/index.ts';
+import { DashboardService } from '../dashboard/index.ts';
+import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
+import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
+import { createMarkdownRenderer } from '../markdown/index.ts';
+import { ProcedureCatalog } from '../procedures/index.ts';
+import { RunEvents, RunService, SqliteRunStore } from '../runs/index.ts';
+import { Scheduler } from '../schedules/index.ts';
+import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
+
+/** How the core is used: a server does everything; a CLI run only runs and records. */
+export interface CoreOptions {
+  /**
+   * `server` recovers from a previous crash, probes targets, runs schedules and renders pages.
+   * `cli` does none of these: recovery would interrupt a live server's runs in the same data folder.
+   */
+  mode: 'server' | 'cli';
+  /** Where warnings that are not a request's answer go (failed webhook deliveries). */
+  warn?: (message: string) => void;
+}
+
+/** Everything long-lived, built once: the server, the CLI and the tests all get theirs from `createCore`. */
+export interface Core {
+  config: AppConfig;
+  systems: SystemsConfig;
+  /** Why the systems configuration could not be used; blocks then run nowhere. */
+  systemsProblem: string | null;
+  docs: DocsRepository;
+  catalog: ProcedureCatalog;
+  targets: DockerTargets;
+  runs: RunService;
+  incidents: IncidentService;
+  dashboard: DashboardService;
+  health: TargetHealthMonitor;
+  scheduler: Scheduler;
+  /** Rendered doc pages; null in `cli` mode, which renders nothing. */
+  pages: RenderedDocCache | null;
+  /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping, closes the database. */
+  close(): Promise<void>;
+}
+
+/** The part of the core that reads configuration and docs and writes nothing: enough to validate a request. */
+export interface CoreSetup {
+  systems: SystemsConfig;
+  systemsProblem: string | null;
+  docs: DocsRepository;
+  catalog: ProcedureCatalog;
+  targets: DockerTargets;
+}
+
+/** Reads the systems configuration and points at the docs; opens no database and starts nothing. */
+export function readSetup(config: AppConfig): CoreSetup {
+  const { systems, systemsProblem } = readSystems(config.systemsConfig);
+  return { systems, systemsProblem, docs: new DocsRepository(config.docsDir), catalog: new ProcedureCatalog(systems), targets: new DockerTargets(systems) };
+}
+
+/**
+ * Builds the core for a configuration, on a setup already read (the CLI validates its
+ * arguments against one first). A server's core also recovers from a previous server's crash.
+ */
+export async function createCore(config: AppConfig, options: CoreOptions, setup: CoreSetup = readSetup(config)): Promise<Core> {
+  const { systems, systemsProblem, docs, catalog, targets } = setup;
+  const server = options.mode === 'server';
+  const pages = server ? new RenderedDocCache(await createMarkdownRenderer()) : null;
+  const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
+  const events = new RunEvents();
+  const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  if (server) await runs.recover();
+  const { webhook, site_url: siteUrl } = systems.notifications;
+  const incidents = new IncidentService({
+    incidents: new SqliteIncidentStore(store.database),
+    runs: store,
+    events,
+    docs,
+    notifier: webhook ? new WebhookNotifier(webhook, options.warn) : null,
+    baseUrl: siteUrl ?? null,
+  });
+  // Failures found by the CLI are incidents like any other: same store, same webhook.
+  incidents.start();
+  const health = new TargetHealthMonitor(targets, Object.fromEntries(Object.entries(systems.targets).map(([name, target]) => [name, target.url])));
+  const scheduler = new Scheduler({ docs, catalog, runs, defaultTargets: targets.names() });
+  const unsubscribe = server ? followRunsForHealth(events, health) : () => {};
+  if (server) {
+    health.start();
+    scheduler.start();
+  }
+  const dashboard = new DashboardService({ docs, catalog, runs, incidents, health, scheduler: server ? scheduler : null, defaultTargets: targets.names() });
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    systems,
+    systemsProblem,
+    docs,
+    catalog,
+    targets,
+    runs,
+    incidents,
+    dashboard,
+    health,
+    scheduler,
+    pages,
+    close: () =>
+      (closing ??= (async () => {
+        scheduler.stop();
+        health.stop();
+        unsubscribe();
+        await runs.drain();
+        await incidents.settled();
+        incidents.stop();
+        store.close();
+      })()),
+  };
+}
+
+/** A run that could not reach its engine is news about the target, before the next probe. */
+function followRunsForHealth(events: RunEvents, health: TargetHealthMonitor): () => void {
+  return events.subscribeAll((_runId, event) => {
+    if (event.type === 'finished' && event.run.failureKind === 'docker_unreachable') health.markUnreachable(event.run.target, event.run.message ?? 'unreachable');
+    if (event.type === 'finished' && event.run.status === 'passed') void health.probe();
+  });
+}
+
+function readSystems(file: string): { systems: SystemsConfig; systemsProblem: string | null } {
+  try {
+    return { systems: loadSystemsConfig(file), systemsProblem: null };
+  } catch (error) {
+    if (!(error instanceof InvalidSystemsConfigError)) throw error;
+    // Docs stay readable; every block shows as manual until the file is fixed.
+    return { systems: defaultSystemsConfig(file), systemsProblem: error.message };
+  }
+}

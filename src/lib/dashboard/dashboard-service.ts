@@ -1,0 +1,71 @@
+import type { DocRecord, DocSet, DocsRepository } from '../docs/index.ts';
+import type { IncidentService } from '../incidents/index.ts';
+import { buildCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
+import type { RunService } from '../runs/index.ts';
+import type { Scheduler } from '../schedules/index.ts';
+import type { TargetHealthMonitor } from '../systems/index.ts';
+import { loadDashboard, type Dashboard, type DashboardFilters } from './dashboard-data.ts';
+import { docFreshness, type DocFreshness } from './doc-freshness.ts';
+import { prometheusMetrics } from './prometheus-metrics.ts';
+import { startRows } from './run-all.ts';
+import { statusBadgeSvg, worstStatus } from './status-badge.ts';
+import { verifiedBy, type VerifiedByEntry } from './verified-by.ts';
+
+/** Collaborators, built once by the core. */
+export interface DashboardServiceDeps {
+  docs: Pick<DocsRepository, 'current'>;
+  catalog: ProcedureCatalog;
+  runs: RunService;
+  incidents: Pick<IncidentService, 'openCounts'>;
+  health: TargetHealthMonitor;
+  scheduler: Scheduler | null;
+  defaultTargets: string[];
+}
+
+/** What the dashboard, the badges, the metrics and each doc's freshness are read from. */
+export class DashboardService {
+  private readonly deps: DashboardServiceDeps;
+
+  constructor(deps: DashboardServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** Every check's row on every target, filtered, with counts over all rows. */
+  async load(filters: DashboardFilters = {}): Promise<Dashboard> {
+    const { catalog, runs, incidents, health, scheduler, defaultTargets } = this.deps;
+    return loadDashboard({ set: await this.deps.docs.current(), catalog, store: { blockTargetStats: (now) => runs.stats(now) }, incidents, health, scheduler, defaultTargets });
+  }
+
+  /** A check's status badge: 404 with an "unknown" badge when no check has that id or name. */
+  async badge(id: string, target: string | undefined): Promise<{ status: 200 | 404; svg: string }> {
+    const { rows } = await this.load(target ? { target } : {});
+    const mine = rows.filter((row) => row.blockId === id || row.name === id);
+    const label = mine[0]?.name ?? id.split('/').pop() ?? 'check';
+    return { status: mine.length === 0 ? 404 : 200, svg: statusBadgeSvg(label, mine.length === 0 ? 'unknown' : worstStatus(mine.map((row) => row.status))) };
+  }
+
+  /** The Prometheus text exposition of every check, its runs and open incidents. */
+  async metrics(): Promise<string> {
+    const dashboard = await this.load();
+    const checks = new Set(dashboard.rows.map((row) => row.key));
+    const runs = this.deps.runs.countsByStatus().filter((count) => checks.has(`${count.blockId}@${count.target}`));
+    return prometheusMetrics(dashboard.rows, runs, this.deps.incidents.openCounts(), dashboard.targets);
+  }
+
+  /** Queues every runnable check matching the filters, joining runs already going. */
+  async runAll(filters: DashboardFilters, actor: string): Promise<ReturnType<typeof startRows>> {
+    const dashboard = await this.load(filters);
+    return startRows(dashboard.rows, await this.deps.docs.current(), this.deps.catalog, this.deps.runs, actor);
+  }
+
+  /** When each doc's runnable blocks last passed, for every doc at once (one statistics query). */
+  freshnessOf(set: DocSet): (doc: DocRecord) => DocFreshness | null {
+    const stats = this.deps.runs.stats();
+    return (doc) => docFreshness(this.deps.catalog.blocksOf(doc), stats, this.deps.defaultTargets);
+  }
+
+  /** The checks citing a doc, with their latest verdicts per target. */
+  verifiedBy(set: DocSet, doc: DocRecord): VerifiedByEntry[] {
+    return verifiedBy(buildCitationIndex(set, this.deps.catalog).get(doc.id) ?? [], this.deps.runs, this.deps.defaultTargets);
+  }
+}

@@ -1,0 +1,41 @@
+import type { Core } from '../app/index.ts';
+import { docHref, buildCatalogue, type CatalogueGroup } from '../docs/index.ts';
+import { formatAge } from '../shared/index.ts';
+
+/** One catalogue row: the doc's summary, where it lives, and when it was last verified. */
+export type CatalogueRow = CatalogueGroup['docs'][number] & { href: string; search: string; verified: { text: string; flag: 'failing' | 'never run' | null } };
+
+/** Everything the home page renders. */
+export interface CatalogueView {
+  docsDir: string;
+  docCount: number;
+  problemCount: number;
+  groups: Array<{ type: string; docs: CatalogueRow[] }>;
+}
+
+/** The catalogue: docs grouped by type, each with its problems and freshness. */
+export async function catalogueView(core: Core, now = Date.now()): Promise<CatalogueView> {
+  const set = await core.docs.current();
+  const freshnessOf = core.dashboard.freshnessOf(set);
+  const verified = (id: string): CatalogueRow['verified'] => {
+    const doc = set.byId.get(id);
+    const freshness = doc ? freshnessOf(doc) : null;
+    if (!freshness) return { text: '—', flag: null };
+    const newest = freshness.verified.filter((v) => v.lastPassAt).sort((a, b) => b.lastPassAt!.localeCompare(a.lastPassAt!))[0];
+    return { text: newest ? `${formatAge(now - Date.parse(newest.lastPassAt!))} on ${newest.target}` : 'never', flag: freshness.flag };
+  };
+  return {
+    docsDir: set.docsDir,
+    docCount: set.docs.length,
+    problemCount: set.violations.length + set.broken.length,
+    groups: buildCatalogue(set).map((group) => ({
+      type: group.type,
+      docs: group.docs.map((doc) => ({
+        ...doc,
+        href: docHref(doc.id),
+        search: [doc.title, doc.id, doc.status, ...doc.owners].join(' ').toLowerCase(),
+        verified: verified(doc.id),
+      })),
+    })),
+  };
+}

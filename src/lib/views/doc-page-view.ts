@@ -1,0 +1,65 @@
+import type { Core } from '../app/index.ts';
+import { resolveCitation } from '../checks/index.ts';
+import type { DocFreshness, VerifiedByEntry } from '../dashboard/index.ts';
+import { describeDoc, docHref, type DocDetail, type DocRecord } from '../docs/index.ts';
+import { sectionIncidents, troubleshootingSections, type SectionIncidents } from '../incidents/index.ts';
+import type { RenderedSegment, TocEntry } from '../markdown/index.ts';
+import { procedureDecorator } from '../procedures/index.ts';
+
+const SHOWN_ELSEWHERE = new Set(['id', 'title', 'status', 'owners', 'created', 'updated', 'links', 'type']);
+
+/** Everything a doc page renders, or `found: false` for a 404. */
+export type DocPageView =
+  | { found: false; id: string }
+  | {
+      found: true;
+      doc: DocRecord;
+      detail: DocDetail;
+      segments: Array<RenderedSegment & { incidents: SectionIncidents | null }>;
+      toc: TocEntry[];
+      freshness: DocFreshness | null;
+      verifiers: VerifiedByEntry[];
+      /** Frontmatter the page's header does not already show, as label and text. */
+      about: Array<{ label: string; text: string }>;
+      links: Array<{ href: string; title: string; id: string }>;
+      brokenTargets: string[];
+      backlinks: Array<{ href: string; title: string; id: string }>;
+    };
+
+/** A doc page: the rendered body with its blocks decorated, incidents under their sections, links both ways. */
+export async function docPageView(core: Core, id: string): Promise<DocPageView> {
+  const set = await core.docs.current();
+  const doc = set.byId.get(id);
+  if (!doc || !core.pages) return { found: false, id };
+  const rendered = await core.pages.get(set, doc, procedureDecorator(core.catalog.blocksOf(doc), (text) => resolveCitation(set, text)));
+  const sections = troubleshootingSections(doc);
+  const incidents = sections.length > 0 ? sectionIncidents(sections, core.incidents.list({ sectionDocId: doc.id, limit: 500 })) : new Map<string, SectionIncidents>();
+  const detail = describeDoc(set, doc);
+  return {
+    found: true,
+    doc,
+    detail,
+    segments: rendered.segments.map((segment) => ({ ...segment, incidents: (segment.headingId && incidents.get(segment.headingId)) || null })),
+    toc: rendered.toc,
+    freshness: core.dashboard.freshnessOf(set)(doc),
+    verifiers: core.dashboard.verifiedBy(set, doc),
+    about: [
+      { label: 'Owners', text: doc.owners.join(', ') || '—' },
+      { label: 'Created', text: doc.created ?? '—' },
+      { label: 'Updated', text: doc.updated ?? '—' },
+      ...Object.entries(doc.frontmatter)
+        .filter(([key]) => !SHOWN_ELSEWHERE.has(key))
+        .map(([key, value]) => ({ label: key, text: frontmatterText(value) })),
+    ],
+    links: detail.links.map((link) => ({ href: docHref(link.id, link.anchor), title: link.title, id: link.id })),
+    brokenTargets: [...new Set(detail.brokenLinks.map((b) => b.target))],
+    backlinks: detail.backlinks.map((link) => ({ href: docHref(link.id), title: link.title, id: link.id })),
+  };
+}
+
+function frontmatterText(value: unknown): string {
+  if (Array.isArray(value)) return value.join(', ');
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}

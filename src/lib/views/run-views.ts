@@ -1,0 +1,56 @@
+import type { Core } from '../app/index.ts';
+import { resolveCitation, type AssertionVerdict, type ResolvedCitation } from '../checks/index.ts';
+import { docHref } from '../docs/index.ts';
+import { blockHref } from '../procedures/index.ts';
+import { checkVerdicts, renderLogHtml, type RunRecord } from '../runs/index.ts';
+import { formatDuration } from '../shared/index.ts';
+
+/** Everything a run's permalink page renders, or `found: false` for a 404. */
+export type RunPageView =
+  | { found: false }
+  | {
+      found: true;
+      run: RunRecord;
+      blockHref: string;
+      duration: string | null;
+      /** The stored output as HTML: escaped, with ANSI colours as spans. */
+      logHtml: string;
+      verdicts: Array<AssertionVerdict & { citation: ResolvedCitation | null }>;
+    };
+
+/** A run's page: its facts, verdicts with their cited clauses, and its whole output. */
+export async function runPageView(core: Core, id: string): Promise<RunPageView> {
+  const detail = core.runs.detail(id);
+  if (!detail) return { found: false };
+  const { run, logs } = detail;
+  const set = await core.docs.current();
+  return {
+    found: true,
+    run,
+    blockHref: blockHref(run.blockId),
+    duration: runDuration(run),
+    logHtml: renderLogHtml(logs),
+    verdicts: checkVerdicts(run.result).map((verdict) => ({ ...verdict, citation: verdict.because ? resolveCitation(set, verdict.because) : null })),
+  };
+}
+
+/** One row of the runs listing. */
+export type RunListRow = Pick<RunRecord, 'id' | 'status' | 'blockId' | 'target' | 'actor'> & { href: string; queuedAt: string; duration: string };
+
+/** The recent runs, newest first. */
+export function runListView(core: Core, limit = 200): RunListRow[] {
+  return core.runs.list({ limit }).map((run) => ({
+    id: run.id,
+    status: run.status,
+    blockId: run.blockId,
+    target: run.target,
+    actor: run.actor,
+    href: `/runs/${run.id}`,
+    queuedAt: run.createdAt.replace('T', ' ').slice(0, 19),
+    duration: runDuration(run) ?? '—',
+  }));
+}
+
+function runDuration(run: RunRecord): string | null {
+  return run.startedAt && run.finishedAt ? formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt)) : null;
+}
