@@ -33,7 +33,7 @@ export class DashboardService {
   /** Every check's row on every target, filtered, with counts over all rows. */
   async load(filters: DashboardFilters = {}): Promise<Dashboard> {
     const { catalog, runs, incidents, health, scheduler, defaultTargets } = this.deps;
-    return loadDashboard({ set: await this.deps.docs.current(), catalog, store: { blockTargetStats: (now) => runs.stats(now) }, incidents, health, scheduler, defaultTargets });
+    return loadDashboard({ set: await this.deps.docs.current(), catalog, store: { blockTargetStats: (now) => runs.stats(now) }, incidents, health, scheduler, defaultTargets }, filters);
   }
 
   /** A check's status badge: 404 with an "unknown" badge when no check has that id or name. */
