@@ -163,7 +163,7 @@ try {
   console.log(header('CLI'));
   console.log(summary('container run', runApi, runCli));
   console.log('');
-  console.log(phaseTable(runPhases, 'container start → exit (RunResult.durationMs)', 'create, attach, output drain, inspect, remove'));
+  console.log(phaseTable(runPhases, 'container start → exit (ContainerRunResult.durationMs)', 'create, attach, output drain, inspect, remove'));
 
   // --- 2. build ---
   const buildApi: number[] = [];

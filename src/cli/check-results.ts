@@ -1,6 +1,6 @@
 import type { AssertionVerdict } from '../lib/checks/index.ts';
 import type { ProcedureBlock } from '../lib/procedures/index.ts';
-import type { FailureKind, RunRecord, RunStatus } from '../lib/runs/index.ts';
+import { checkVerdicts, type FailureKind, type RunRecord, type RunStatus } from '../lib/runs/index.ts';
 
 /** How a selected check came out, for the summary, the exit code and the JUnit file. */
 export type CheckVerdict = 'passed' | 'failed' | 'error';
@@ -54,7 +54,7 @@ export function notRunnableResult(block: Pick<ProcedureBlock, 'id' | 'docId' | '
 
 /** The result of a finished run of a check block. */
 export function resultFromRun(block: Pick<ProcedureBlock, 'kind'>, run: RunRecord): CheckResult {
-  const verdicts = checkVerdictsOf(run.result);
+  const verdicts = checkVerdicts(run.result);
   const started = run.startedAt ? Date.parse(run.startedAt) : NaN;
   const finished = run.finishedAt ? Date.parse(run.finishedAt) : NaN;
   return {
@@ -81,14 +81,6 @@ function verdictOf(kind: ProcedureBlock['kind'], run: RunRecord, verdicts: Asser
   // A contract check failed when an assertion did; without verdicts it never got to judge.
   if (kind === 'check') return verdicts.some((v) => v.status === 'failed') ? 'failed' : 'error';
   return run.failureKind && FAILURE_KINDS.has(run.failureKind) ? 'failed' : 'error';
-}
-
-/** The verdicts a contract check run stored as `result.steps[0]`, or none. */
-export function checkVerdictsOf(result: unknown): AssertionVerdict[] {
-  const steps = (result as { steps?: unknown } | null)?.steps;
-  if (!Array.isArray(steps)) return [];
-  const step = steps.find((s): s is { kind: 'check'; verdicts: AssertionVerdict[] } => (s as { kind?: unknown })?.kind === 'check' && Array.isArray((s as { verdicts?: unknown }).verdicts));
-  return step ? step.verdicts : [];
 }
 
 /** Counts for the closing line: errors count as failed there, and separately here. */

@@ -1,20 +1,8 @@
 // Keeps the dashboard current without reloads: run events over SSE flip a row's status at
 // once, and after a run finishes the rows are refreshed from GET /api/checks.
-import { formatAge } from '../lib/shared/index.ts';
-import { formatDuration } from '../lib/shared/index.ts';
-
-type Row = {
-  key: string;
-  status: string;
-  reason: string | null;
-  lastRun: { id: string; finishedAt: string | null; createdAt: string; trigger: string } | null;
-  lastDurationMs: number | null;
-  passRate24h: number | null;
-  passRate7d: number | null;
-  sparkline: string;
-  openIncidents: number;
-  blockId: string;
-};
+import type { Dashboard } from '../lib/dashboard/index.ts';
+import type { DashboardFrames } from '../lib/runs/index.ts';
+import { formatAge, formatDuration } from '../lib/shared/browser.ts';
 
 /** Wires the live updates, the per-row Run buttons and Run all. */
 export function setUpDashboard(): void {
@@ -31,9 +19,9 @@ export function setUpDashboard(): void {
   };
 
   const source = new EventSource('/api/events');
-  for (const type of ['queued', 'started']) {
+  for (const type of ['queued', 'started'] as const) {
     source.addEventListener(type, (event) => {
-      const { key, run } = JSON.parse((event as MessageEvent).data) as { key: string; run: { id: string; status: string } };
+      const { key, run } = JSON.parse((event as MessageEvent<string>).data) as DashboardFrames[typeof type];
       const row = rowFor(key);
       if (!row) return scheduleRefresh();
       setStatus(row, run.status === 'queued' ? 'queued' : 'running', '');
@@ -75,7 +63,7 @@ export function setUpDashboard(): void {
 async function refresh(filters: string): Promise<void> {
   const response = await fetch(`/api/checks${filters ? `?${filters}` : ''}`);
   if (!response.ok) return;
-  const { rows } = (await response.json()) as { rows: Row[] };
+  const { rows } = (await response.json()) as Dashboard;
   for (const data of rows) {
     const row = rowFor(data.key);
     if (!row) continue;

@@ -1,12 +1,13 @@
 // Browser side of the Run buttons: posts the block's id and hash (never a command), then
 // follows the run's Server-Sent Events into the panel under the block.
 import AnsiToHtml from 'ansi-to-html';
+import type { RunFrames, RunRecord } from '../lib/runs/index.ts';
+import { isFinal } from '../lib/runs/browser.ts';
 
-type Verdict = { index: number; status: 'passed' | 'failed' | 'skipped'; expected: string; actual: string };
-type RunSnapshot = { id: string; status: string; message: string | null; exitCode: number | null; result?: { steps?: Array<{ kind?: string; verdicts?: Verdict[] }> } | null };
-type LogLine = { seq: number; stream: 'stdout' | 'stderr' | 'system'; text: string };
-
-const FINAL = new Set(['passed', 'failed', 'errored', 'cancelled', 'interrupted']);
+/** Handles one kind of frame of a run's stream; the server builds them from the same types. */
+function on<Name extends keyof RunFrames & string>(source: EventSource, name: Name, handle: (data: RunFrames[Name]) => void): void {
+  source.addEventListener(name, (event) => handle(JSON.parse((event as MessageEvent<string>).data) as RunFrames[Name]));
+}
 
 /** Wires every runnable block on the page. */
 export function setUpRunPanels(root: ParentNode = document): void {
@@ -67,16 +68,13 @@ function follow(block: HTMLElement, runId: string, joined: boolean): void {
   if (joined) setState(panel, 'running', 'joined the run already in progress');
 
   const source = new EventSource(`/api/runs/${runId}/events`);
-  source.addEventListener('queued', (event) => {
-    const { position } = JSON.parse((event as MessageEvent).data) as { position: number };
+  on(source, 'queued', ({ position }) => {
     setState(panel, 'queued', position > 0 ? `waiting for a free slot (position ${position})` : 'waiting for a free slot');
   });
-  source.addEventListener('started', (event) => {
-    const { run } = JSON.parse((event as MessageEvent).data) as { run: RunSnapshot };
-    if (!FINAL.has(run.status)) setState(panel, run.status, joined ? 'joined the run already in progress' : '');
+  on(source, 'started', ({ run }) => {
+    if (!isFinal(run.status)) setState(panel, run.status, joined ? 'joined the run already in progress' : '');
   });
-  source.addEventListener('log', (event) => {
-    const line = JSON.parse((event as MessageEvent).data) as LogLine;
+  on(source, 'log', (line) => {
     const row = document.createElement('span');
     row.className = `log-line log-${line.stream}`;
     // ansi-to-html escapes the text first, so container output can colour but not inject markup.
@@ -85,8 +83,7 @@ function follow(block: HTMLElement, runId: string, joined: boolean): void {
     output.append(row);
     if (atBottom) output.scrollTop = output.scrollHeight;
   });
-  source.addEventListener('finished', (event) => {
-    const { run } = JSON.parse((event as MessageEvent).data) as { run: RunSnapshot };
+  on(source, 'finished', ({ run }) => {
     setState(panel, run.status, run.message ?? (run.exitCode !== null ? `exit code ${run.exitCode}` : ''));
     showVerdicts(block, run);
     source.close();
@@ -107,8 +104,8 @@ function resetVerdicts(block: HTMLElement): void {
 }
 
 /** Marks each expectation under a check with its verdict, expected against actual. */
-function showVerdicts(block: HTMLElement, run: RunSnapshot): void {
-  const verdicts = (run.result?.steps ?? []).flatMap((step) => (step.kind === 'check' ? (step.verdicts ?? []) : []));
+function showVerdicts(block: HTMLElement, run: RunRecord): void {
+  const verdicts = (run.result?.steps ?? []).flatMap((step) => (step.kind === 'check' ? step.verdicts : []));
   for (const verdict of verdicts) {
     const item = block.querySelector<HTMLElement>(`.assertion[data-index="${verdict.index}"]`);
     if (!item) continue;

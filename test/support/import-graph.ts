@@ -48,7 +48,9 @@ export function layerViolations(files: Map<string, string>, lib: string, layers:
       const to = domainOf(target);
       if (to === null || to === from) continue;
       if (!rank.has(to)) continue;
-      const throughIndex = path.relative(path.join(lib, to), target) === 'index.ts';
+      const face = path.relative(path.join(lib, to), target);
+      // browser.ts is the second public face: values the page scripts may bundle.
+      const throughIndex = face === 'index.ts' || face === 'browser.ts';
       if (from !== null && rank.get(to)! > rank.get(from)!) {
         violations.push({
           file: shown,
@@ -117,4 +119,27 @@ export function findCycle(graph: Map<string, Set<string>>): string[] | null {
 /** Reads files into the map `layerViolations` takes. */
 export function readAll(paths: string[]): Map<string, string> {
   return new Map(paths.map((file) => [file, readFileSync(file, 'utf8')]));
+}
+
+/** One import statement: what it names, and whether it brings in types only. */
+export interface ImportStatement {
+  specifier: string;
+  typeOnly: boolean;
+}
+
+/** Every import statement of a file, with bare package names as well as relative paths. */
+export function importStatements(text: string): ImportStatement[] {
+  return [...text.matchAll(/^\s*import\s+(type\s+)?(?:[^'"]*?\sfrom\s*)?['"]([^'"]+)['"]/gm)].map((match) => ({ specifier: match[2]!, typeOnly: Boolean(match[1]) }));
+}
+
+/** Files reachable from `entry` through relative imports, the entry included. */
+export function reachableFiles(entry: string, read: (file: string) => string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { specifier } of importStatements(read(file))) if (specifier.startsWith('.')) visit(path.resolve(path.dirname(file), specifier));
+  };
+  visit(entry);
+  return [...seen];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { domainGraph, findCycle, layerViolations, readAll, sourceFiles } from '../support/import-graph.ts';
+import { domainGraph, findCycle, importStatements, layerViolations, reachableFiles, readAll, sourceFiles } from '../support/import-graph.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LIB = path.join(ROOT, 'src/lib');
@@ -52,6 +52,26 @@ describe('architecture', () => {
     expect(layerViolations(planted, LIB, layers, ROOT).map((v) => [v.rule, v.message])).toEqual([
       ['public-face', "src/pages/planted.astro imports '../lib/docs/doc-href.ts', inside src/lib/docs: other domains import only its public face. Import from '../lib/docs/index.ts' and export what is needed there."],
     ]);
+  });
+
+  it('lets page scripts take only types from index.ts, and values only from browser.ts faces that import no package', () => {
+    const scripts = sourceFiles(path.join(ROOT, 'src/scripts'));
+    const untyped = scripts.flatMap((file) =>
+      importStatements(readFileSync(file, 'utf8'))
+        .filter((statement) => statement.specifier.includes('/lib/') && statement.specifier.endsWith('/index.ts') && !statement.typeOnly)
+        .map((statement) => `${path.relative(ROOT, file)} imports values from '${statement.specifier}'; import types from it with 'import type', and values from that domain's browser.ts`),
+    );
+    expect(untyped).toEqual([]);
+    const faces = domains.map((domain) => path.join(LIB, domain, 'browser.ts')).filter((file) => existsSync(file));
+    expect(faces.length).toBeGreaterThan(0);
+    const heavy = faces.flatMap((face) =>
+      reachableFiles(face, (file) => readFileSync(file, 'utf8')).flatMap((file) =>
+        importStatements(readFileSync(file, 'utf8'))
+          .filter((statement) => !statement.specifier.startsWith('.') && !statement.typeOnly)
+          .map((statement) => `${path.relative(ROOT, face)} reaches ${path.relative(ROOT, file)}, which imports '${statement.specifier}': a browser face must stay free of packages and Node modules`),
+      ),
+    );
+    expect(heavy).toEqual([]);
   });
 
   it('keeps src/lib plain TypeScript: no astro imports', () => {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ContainerFacts, ImageDetails } from '../docker/index.ts';
 
 /** A file read back from /work after the run, with the uid that owns it. */
@@ -21,12 +22,13 @@ export interface CheckObservations {
 }
 
 /** One assertion's outcome, as stored with the run and shown under the block. */
-export interface AssertionVerdict {
-  index: number;
-  label: string;
-  status: 'passed' | 'failed' | 'skipped';
-  expected: string;
-  actual: string;
+export const assertionVerdictSchema = z.object({
+  index: z.number().int(),
+  label: z.string(),
+  status: z.enum(['passed', 'failed', 'skipped']),
+  expected: z.string(),
+  actual: z.string(),
   /** The cited doc clause, as written (`ADR-0015#artifact-path-safety`). */
-  because: string | null;
-}
+  because: z.string().nullable(),
+});
+export type AssertionVerdict = z.infer<typeof assertionVerdictSchema>;

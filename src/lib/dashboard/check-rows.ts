@@ -1,6 +1,6 @@
 import type { DocSet } from '../docs/index.ts';
 import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
-import { checkBlocks } from '../procedures/index.ts';
+import { blockIdParts, checkBlocks } from '../procedures/index.ts';
 import { statsKey, type BlockTargetStats, type LatestRun } from '../runs/index.ts';
 import type { TargetHealth } from '../systems/index.ts';
 import { sparklinePath } from './sparkline.ts';
@@ -59,7 +59,7 @@ export function buildCheckRows(inputs: CheckRowInputs): CheckRow[] {
     return {
       key,
       blockId: block.id,
-      name: typeof block.annotations.name === 'string' ? block.annotations.name : block.id.split('/').slice(1).join('/'),
+      name: typeof block.annotations.name === 'string' ? block.annotations.name : blockIdParts(block.id).local,
       hash: block.hash,
       docId: block.docId,
       docTitle,

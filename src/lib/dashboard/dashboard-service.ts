@@ -1,6 +1,6 @@
 import type { DocRecord, DocSet, DocsRepository } from '../docs/index.ts';
 import type { IncidentService } from '../incidents/index.ts';
-import { buildCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
+import { blockIdParts, buildCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
 import type { RunService } from '../runs/index.ts';
 import type { Scheduler } from '../schedules/index.ts';
 import type { TargetHealthMonitor } from '../systems/index.ts';
@@ -40,7 +40,7 @@ export class DashboardService {
   async badge(id: string, target: string | undefined): Promise<{ status: 200 | 404; svg: string }> {
     const { rows } = await this.load(target ? { target } : {});
     const mine = rows.filter((row) => row.blockId === id || row.name === id);
-    const label = mine[0]?.name ?? id.split('/').pop() ?? 'check';
+    const label = mine[0]?.name ?? (blockIdParts(id).local || id);
     return { status: mine.length === 0 ? 404 : 200, svg: statusBadgeSvg(label, mine.length === 0 ? 'unknown' : worstStatus(mine.map((row) => row.status))) };
   }
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { OutputStream, RunHooks, RunResult } from './docker-client.ts';
+import type { OutputStream, RunHooks, ContainerRunResult } from './docker-client.ts';
 import type { DockerTarget } from './docker-target.ts';
 import { engineMessage, statusCodeOf, toDockerError } from './engine-errors.ts';
 import { ContainerStartError, DockerEngineError } from './errors.ts';
@@ -50,10 +50,10 @@ export async function startAndWaitContainer(
   containerId: string,
   options: { timeoutMs?: number; image?: string } = {},
   hooks: RunHooks = {},
-): Promise<RunResult> {
+): Promise<ContainerRunResult> {
   const { signal, onLog } = hooks;
   const container = deps.docker.getContainer(containerId);
-  const result: RunResult = { exitCode: null, oomKilled: false, timedOut: false, cancelled: false, durationMs: 0, containerId };
+  const result: ContainerRunResult = { exitCode: null, oomKilled: false, timedOut: false, cancelled: false, durationMs: 0, containerId };
   if (signal?.aborted) return { ...result, cancelled: true };
 
   let output: Readable;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DockerTarget } from './docker-target.ts';
 import type { Labels } from './labels.ts';
 
@@ -103,7 +104,7 @@ export interface RunHooks {
 }
 
 /** How a run ended. A non-zero exit code is a result, not an exception. */
-export interface RunResult {
+export interface ContainerRunResult {
   /** Null only when the run was cancelled before the container started. */
   exitCode: number | null;
   oomKilled: boolean;
@@ -113,19 +114,20 @@ export interface RunResult {
   containerId: string;
 }
 
-/** The parts of an image's configuration runbook-live reads. */
-export interface ImageDetails {
-  id: string;
-  tags: string[];
-  sizeBytes: number;
+/** The parts of an image's configuration runbook-live reads; also stored with runs that inspect images. */
+export const imageDetailsSchema = z.object({
+  id: z.string(),
+  tags: z.array(z.string()),
+  sizeBytes: z.number(),
   /** Configured user, `''` meaning root. */
-  user: string;
-  env: Record<string, string>;
-  cmd: string[];
-  entrypoint: string[];
-  labels: Labels;
-  workingDir: string;
-}
+  user: z.string(),
+  env: z.record(z.string(), z.string()),
+  cmd: z.array(z.string()),
+  entrypoint: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  workingDir: z.string(),
+});
+export type ImageDetails = z.infer<typeof imageDetailsSchema>;
 
 /** How the engine actually set a container up, read back after it ran. */
 export interface ContainerFacts {
@@ -177,7 +179,7 @@ export interface DockerClient {
   /** Builds an image from a local context honouring `.dockerignore`. */
   buildImage(options: BuildImageOptions, hooks?: BuildHooks): Promise<BuildResult>;
   /** Creates, runs and always removes a container; output streamed line by line. */
-  runContainer(options: RunOptions, hooks?: RunHooks): Promise<RunResult>;
+  runContainer(options: RunOptions, hooks?: RunHooks): Promise<ContainerRunResult>;
   /** Image configuration; throws `ImageNotFoundError`. */
   inspectImage(ref: string): Promise<ImageDetails>;
   /** Removes an image (forced); a missing image is not an error. */
@@ -185,7 +187,7 @@ export interface DockerClient {
   /** Creates a managed container without starting it; returns its id. Throws `ImageNotFoundError`. */
   createContainer(spec: ContainerSpec): Promise<string>;
   /** Starts a created container, streams its output and waits for exit. Does not remove it. */
-  startAndWait(containerId: string, options?: { timeoutMs?: number }, hooks?: RunHooks): Promise<RunResult>;
+  startAndWait(containerId: string, options?: { timeoutMs?: number }, hooks?: RunHooks): Promise<ContainerRunResult>;
   /** The container's configuration as the engine applied it. */
   inspectContainer(containerId: string): Promise<ContainerFacts>;
   /** Force-removes a container and its anonymous volumes; a missing container is not an error. */

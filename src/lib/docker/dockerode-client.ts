@@ -18,7 +18,7 @@ import type {
   RemovedResources,
   RunHooks,
   RunOptions,
-  RunResult,
+  ContainerRunResult,
 } from './docker-client.ts';
 import { parseDockerTarget, toDockerodeOptions, type DockerTarget } from './docker-target.ts';
 import { engineMessage, isAbortError, statusCodeOf, toDockerError } from './engine-errors.ts';
@@ -82,10 +82,10 @@ export class DockerodeClient implements DockerClient {
     return runImageBuild({ docker: this.#docker, target: this.target, inspectImage: (ref) => this.inspectImage(ref) }, options, hooks);
   }
 
-  async runContainer(options: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
+  async runContainer(options: RunOptions, hooks: RunHooks = {}): Promise<ContainerRunResult> {
     const { timeoutMs, ...spec } = options;
     const containerId = await this.createContainer(spec);
-    let result: RunResult;
+    let result: ContainerRunResult;
     try {
       result = await startAndWaitContainer({ docker: this.#docker, target: this.target }, containerId, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), image: spec.image }, hooks);
     } catch (error) {
@@ -122,7 +122,7 @@ export class DockerodeClient implements DockerClient {
     }
   }
 
-  startAndWait(containerId: string, options: { timeoutMs?: number } = {}, hooks?: RunHooks): Promise<RunResult> {
+  startAndWait(containerId: string, options: { timeoutMs?: number } = {}, hooks?: RunHooks): Promise<ContainerRunResult> {
     return startAndWaitContainer({ docker: this.#docker, target: this.target }, containerId, options, hooks);
   }
 

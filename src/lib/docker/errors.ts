@@ -3,11 +3,15 @@
  * may switch on, and a message that says what happened, why, and what to do.
  */
 
+/** Every code a Docker-layer failure can carry: permanent PascalCase names, never reworded. */
+export const DOCKER_ERROR_CODES = ['InvalidDockerTarget', 'DockerUnreachable', 'ImageNotFound', 'BuildContextInvalid', 'BuildFailed', 'ContainerStartFailed', 'DockerEngineError'] as const;
+export type DockerErrorCode = (typeof DOCKER_ERROR_CODES)[number];
+
 /** Common base so callers can catch every Docker-layer failure with one `instanceof`. */
 export class DockerError extends Error {
   /** Permanent machine-readable code; never reworded. */
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: DockerErrorCode;
+  constructor(code: DockerErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DockerError';
     this.code = code;
@@ -22,7 +26,7 @@ export class InvalidDockerTargetError extends DockerError {
   readonly problems: string[];
   constructor(target: string, problems: string[]) {
     super(
-      'docker_target_invalid',
+      'InvalidDockerTarget',
       `Docker target "${target}" is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
         'Use unix:///path/to/docker.sock, tcp://host:port (optionally with tls ca/cert/key paths) or ssh://user@host.',
     );
@@ -39,7 +43,7 @@ export class DockerUnreachableError extends DockerError {
   /** The low-level reason, e.g. `ENOENT`, `ECONNREFUSED`, `EACCES`, `TIMEOUT`. */
   readonly reason: string;
   constructor(host: string, reason: string, hint: string, options?: { cause?: unknown }) {
-    super('docker_unreachable', `Cannot reach the Docker engine at ${host} (${reason}). ${hint}`, options);
+    super('DockerUnreachable', `Cannot reach the Docker engine at ${host} (${reason}). ${hint}`, options);
     this.name = 'DockerUnreachableError';
     this.host = host;
     this.reason = reason;
@@ -52,7 +56,7 @@ export class ImageNotFoundError extends DockerError {
   readonly image: string;
   constructor(image: string, options?: { cause?: unknown }) {
     super(
-      'image_not_found',
+      'ImageNotFound',
       `Image "${image}" does not exist on the Docker engine. ` +
         'Build it first (or load/pull it onto the engine yourself); runbook-live never pulls images implicitly.',
       options,
@@ -68,7 +72,7 @@ export class BuildContextError extends DockerError {
   readonly contextDir: string;
   constructor(contextDir: string, problem: string) {
     super(
-      'build_context_invalid',
+      'BuildContextInvalid',
       `Cannot build from context "${contextDir}": ${problem}. ` +
         'Point contextDir at an existing directory and give the Dockerfile as a path inside it.',
     );
@@ -83,7 +87,7 @@ export class BuildContextError extends DockerError {
  */
 export class BuildFailedError extends DockerError {
   constructor(detail: string) {
-    super('build_failed', `docker build failed: ${detail}. Read the build log above for the failing step and fix it.`);
+    super('BuildFailed', `docker build failed: ${detail}. Read the build log above for the failing step and fix it.`);
     this.name = 'BuildFailedError';
   }
 }
@@ -94,7 +98,7 @@ export class ContainerStartError extends DockerError {
   readonly image: string;
   constructor(image: string, detail: string, options?: { cause?: unknown }) {
     super(
-      'container_start_failed',
+      'ContainerStartFailed',
       `The engine could not start a container from "${image}": ${detail}. ` +
         'Check the command/entrypoint exists in the image and the run options are supported by this engine.',
       options,
@@ -110,7 +114,7 @@ export class DockerEngineError extends DockerError {
   readonly statusCode: number | undefined;
   constructor(action: string, detail: string, statusCode: number | undefined, options?: { cause?: unknown }) {
     super(
-      'docker_engine_error',
+      'DockerEngineError',
       `The Docker engine refused to ${action}: ${detail}. Check the engine log and the request options.`,
       options,
     );

@@ -5,3 +5,4 @@ export * from './origin-guard.ts';
 export * from './read-json-body.ts';
 export * from './startup-failure.ts';
 export * from './event-stream-response.ts';
+export * from './api-error-codes.ts';

@@ -1,5 +1,7 @@
+import type { ApiErrorCode } from './api-error-codes.ts';
+
 /** A JSON body, or the `{ status, code, message }` to refuse it with. */
-export async function readJsonBody(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; status: 400 | 415; code: string; message: string }> {
+export async function readJsonBody(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; status: 400 | 415; code: Extract<ApiErrorCode, 'UnsupportedMediaType' | 'InvalidJson'>; message: string }> {
   const type = request.headers.get('content-type') ?? '';
   // Requiring JSON also keeps plain HTML forms on other sites from posting here.
   if (!type.toLowerCase().startsWith('application/json')) {

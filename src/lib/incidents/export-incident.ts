@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { blockIdParts } from '../procedures/index.ts';
 import type { Incident, IncidentEvent } from './incident-record.ts';
 
 /** An incident as a markdown doc, ready to be committed next to the docs. */
@@ -16,7 +17,7 @@ export interface ExportedIncident {
 export function exportIncident(incident: Incident, events: IncidentEvent[], sectionPath: string | null): ExportedIncident {
   const number = incident.id.replace(/^INC-/, '');
   const subject = incident.assertion ?? incident.failureKind;
-  const slug = `${incident.blockId.split('/').pop()}-${subject}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  const slug = `${blockIdParts(incident.blockId).local}-${subject}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
   const fileName = `inc-${number}-${slug}.md`;
   const frontmatter = {
     type: 'incident',

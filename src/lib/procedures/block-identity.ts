@@ -19,8 +19,19 @@ export type BlockLocation = {
   source: string;
 };
 
+/**
+ * A block's stable id, `<doc id>/<name>` or `<doc id>/<heading>-<n>`. Branded, so only ids
+ * made here (or read back with `asBlockId`) are taken for one; `blockIdParts` splits it.
+ */
+export type BlockId = string & { readonly __brand: 'BlockId' };
+
 /** A block's stable id and the hash of its exact text, or why no id can be given. */
-export type BlockIdentity = { ok: true; id: string; hash: string } | { ok: false; error: string };
+export type BlockIdentity = { ok: true; id: BlockId; hash: string } | { ok: false; error: string };
+
+/** Joins a doc id and a block's local name into its id. */
+export function toBlockId(docId: string, local: string): BlockId {
+  return `${docId}/${local}` as BlockId;
+}
 
 /** First 16 hex characters of the sha256 of a block's exact text. */
 export function hashBlockSource(source: string): string {
@@ -36,7 +47,7 @@ export function blockIdentity(block: BlockLocation): BlockIdentity {
   const hash = hashBlockSource(block.source);
   const { name } = block;
   if (name === undefined) {
-    return { ok: true, id: `${block.docId}/${block.headingSlug || 'top'}-${block.index + 1}`, hash };
+    return { ok: true, id: toBlockId(block.docId, `${block.headingSlug || 'top'}-${block.index + 1}`), hash };
   }
   if (typeof name === 'boolean') {
     return { ok: false, error: `block name attribute in ${block.docId} has no value; write it as name=build-runner` };
@@ -49,11 +60,11 @@ export function blockIdentity(block: BlockLocation): BlockIdentity {
         'starting with a letter or digit, e.g. name=build-runner',
     };
   }
-  return { ok: true, id: `${block.docId}/${name}`, hash };
+  return { ok: true, id: toBlockId(block.docId, name), hash };
 }
 
 /** A block id's two parts: the doc it is in, and its name (or heading and position) within that doc. */
-export function blockIdParts(id: string): { docId: string; local: string } {
+export function blockIdParts(id: BlockId | string): { docId: string; local: string } {
   const slash = id.indexOf('/');
   return slash < 0 ? { docId: id, local: '' } : { docId: id.slice(0, slash), local: id.slice(slash + 1) };
 }

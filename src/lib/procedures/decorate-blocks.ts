@@ -4,6 +4,7 @@ import type { CodeBlockDecorator } from '../markdown/index.ts';
 import type { ProcedureBlock } from './procedure-catalog.ts';
 import { SHELL_LANGUAGES } from './classify-block.ts';
 import { describeStep, stepLabel } from './describe-step.ts';
+import { blockAnchor, blockIdParts } from './block-identity.ts';
 import { assertionLabel } from '../checks/index.ts';
 import type { ResolvedCitation } from '../checks/index.ts';
 import type { CheckStep } from '../checks/index.ts';
@@ -19,7 +20,7 @@ export function procedureDecorator(blocks: ProcedureBlock[], resolveCitation: (t
     if (!block) return null;
     const copy = h('button', { type: 'button', className: ['copy-button'], title: 'Copy to clipboard' }, 'Copy');
     const isShell = SHELL_LANGUAGES.includes((block.lang ?? '').toLowerCase());
-    const attributes = { id: `block-${block.id.split('/').slice(1).join('/')}`, dataBlockId: block.id, dataBlockHash: block.hash };
+    const attributes = { id: blockAnchor(block.id), dataBlockId: block.id, dataBlockHash: block.hash };
     if (block.runnable) {
       const step = block.steps[0];
       const assertions = step?.kind === 'check' ? [assertionList(step, resolveCitation)] : [];
@@ -39,7 +40,7 @@ export function procedureDecorator(blocks: ProcedureBlock[], resolveCitation: (t
 }
 
 function runBar(block: ProcedureBlock, copy: ElementContent): ElementContent {
-  const name = typeof block.annotations.name === 'string' ? block.annotations.name : block.id.split('/').slice(1).join('/');
+  const name = typeof block.annotations.name === 'string' ? block.annotations.name : blockIdParts(block.id).local;
   const fields: ElementContent[] = block.variables.map((variable) =>
     h('label', { className: ['run-var'] }, [
       h('span', variable.name),

@@ -3,12 +3,12 @@ import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { parseFenceInfo } from './parse-fence-info.ts';
-import { blockIdentity } from './block-identity.ts';
+import { blockIdentity, toBlockId, type BlockId } from './block-identity.ts';
 
 /** A fenced code block of a doc, with its stable identity. Classification comes later. */
 export interface FencedBlock {
   /** `${docId}/${name}`, or `${docId}/${headingSlug}-${n}` when unnamed. */
-  id: string;
+  id: BlockId;
   /** First 16 hex characters of the sha256 of the block's text. */
   hash: string;
   docId: string;
@@ -50,7 +50,7 @@ export function extractFencedBlocks(docId: string, body: string, bodyStartLine =
     underHeading += 1;
     const fallback = blockIdentity({ docId, headingSlug: heading?.slug, index: underHeading - 1, source: node.value });
     blocks.push({
-      id: identity.ok ? identity.id : fallback.ok ? fallback.id : `${docId}/block-${blocks.length + 1}`,
+      id: identity.ok ? identity.id : fallback.ok ? fallback.id : toBlockId(docId, `block-${blocks.length + 1}`),
       hash: identity.ok ? identity.hash : fallback.ok ? fallback.hash : '',
       docId,
       index: blocks.length,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DockerClient, RunResult } from '../docker/index.ts';
+import type { DockerClient, ContainerRunResult } from '../docker/index.ts';
 import { DockerError } from '../docker/index.ts';
 import { managedLabels } from '../docker/index.ts';
 import type { BuildStep, ImageInspectStep, RunStep } from '../procedures/index.ts';
@@ -8,6 +8,7 @@ import type { CheckStep } from '../checks/index.ts';
 import { executeCheck } from '../checks/index.ts';
 import { CheckScriptError } from '../checks/index.ts';
 import type { FailureKind, RunStatus } from './run-record.ts';
+import type { StepResult } from './run-result.ts';
 import { describeStep } from '../procedures/index.ts';
 
 /** What running a block's steps came to. */
@@ -18,7 +19,7 @@ export interface StepsOutcome {
   exitCode: number | null;
   imageId: string | null;
   /** One entry per step that ran. */
-  steps: unknown[];
+  steps: StepResult[];
 }
 
 /** Everything executing a block needs, passed in rather than reached for. */
@@ -37,7 +38,7 @@ export interface StepContext {
 /** Runs a block's steps; `executeSteps` is the one that talks to Docker. */
 export type StepExecutor = (steps: ExecutableStep[], context: StepContext) => Promise<StepsOutcome>;
 
-type StepResult = { ok: true; detail: unknown; imageId?: string; exitCode?: number } | { ok: false; outcome: Omit<StepsOutcome, 'steps'>; detail?: unknown };
+type StepAttempt = { ok: true; detail: StepResult; imageId?: string; exitCode?: number } | { ok: false; outcome: Omit<StepsOutcome, 'steps'>; detail?: StepResult };
 
 /**
  * Runs a block's steps in order through the Docker client, stopping at the first that
@@ -46,12 +47,12 @@ type StepResult = { ok: true; detail: unknown; imageId?: string; exitCode?: numb
  */
 export async function executeSteps(steps: ExecutableStep[], context: StepContext): Promise<StepsOutcome> {
   const deadline = Date.now() + context.timeoutMs;
-  const results: unknown[] = [];
+  const results: StepResult[] = [];
   let imageId: string | null = null;
   let exitCode: number | null = null;
   for (const [index, step] of steps.entries()) {
     context.log('system', `[runbook-live] step ${index + 1}/${steps.length}: ${describeStep(step)}`);
-    let result: StepResult;
+    let result: StepAttempt;
     try {
       result = await runStep(step, context, deadline);
     } catch (error) {
@@ -65,7 +66,7 @@ export async function executeSteps(steps: ExecutableStep[], context: StepContext
   return { status: 'passed', failureKind: null, message: null, exitCode, imageId, steps: results };
 }
 
-function runStep(step: ExecutableStep, context: StepContext, deadline: number): Promise<StepResult> {
+function runStep(step: ExecutableStep, context: StepContext, deadline: number): Promise<StepAttempt> {
   switch (step.kind) {
     case 'check':
       return runCheck(step, context);
@@ -78,7 +79,7 @@ function runStep(step: ExecutableStep, context: StepContext, deadline: number): 
   }
 }
 
-async function runBuild(step: BuildStep, context: StepContext, deadline: number): Promise<StepResult> {
+async function runBuild(step: BuildStep, context: StepContext, deadline: number): Promise<StepAttempt> {
   if (!context.workDir) return { ok: false, outcome: failed('internal', 'docker build needs a system folder to resolve its context against') };
   const contextDir = path.resolve(context.workDir, step.contextPath);
   const dockerfile = path.relative(contextDir, path.resolve(context.workDir, step.dockerfile));
@@ -99,20 +100,20 @@ async function runBuild(step: BuildStep, context: StepContext, deadline: number)
       { onLog: (line) => context.log('stdout', line), signal },
     );
     if (build.ok) {
-      const detail = { kind: 'build', imageId: build.imageId, tags: build.tags, sizeBytes: build.sizeBytes, durationMs: build.durationMs };
+      const detail: StepResult = { kind: 'build', imageId: build.imageId, tags: build.tags, sizeBytes: build.sizeBytes, durationMs: build.durationMs };
       context.log('system', `[runbook-live] built ${build.imageId.slice(0, 19)} (${build.tags.join(', ') || 'untagged'}), ${formatBytes(build.sizeBytes)} in ${(build.durationMs / 1000).toFixed(1)} s`);
       return { ok: true, detail, imageId: build.imageId };
     }
     if (timedOut()) return { ok: false, outcome: failed('timeout', `the build did not finish within ${Math.round(context.timeoutMs / 1000)} s and was stopped`) };
     if (build.cancelled) return { ok: false, outcome: cancelledOutcome() };
-    return { ok: false, outcome: failed('build_failed', `docker build failed: ${build.error}`), detail: { kind: 'build', error: build.error } };
+    return { ok: false, outcome: failed('build_failed', `docker build failed: ${build.error}`), detail: { kind: 'build-failed', error: build.error } };
   } finally {
     dispose();
   }
 }
 
-async function runContainer(step: RunStep, context: StepContext, deadline: number): Promise<StepResult> {
-  const result: RunResult = await context.docker.runContainer(
+async function runContainer(step: RunStep, context: StepContext, deadline: number): Promise<StepAttempt> {
+  const result: ContainerRunResult = await context.docker.runContainer(
     {
       image: step.image,
       cmd: step.cmd,
@@ -134,7 +135,7 @@ async function runContainer(step: RunStep, context: StepContext, deadline: numbe
     },
     { onLog: (stream, line) => context.log(stream, line), signal: context.signal },
   );
-  const detail = { kind: 'run', image: step.image, exitCode: result.exitCode, durationMs: result.durationMs, oomKilled: result.oomKilled };
+  const detail: StepResult = { kind: 'run', image: step.image, exitCode: result.exitCode, durationMs: result.durationMs, oomKilled: result.oomKilled };
   if (result.cancelled) return { ok: false, outcome: cancelledOutcome(), detail };
   if (result.timedOut) {
     return { ok: false, outcome: failed('timeout', `the container did not exit within ${Math.round(context.timeoutMs / 1000)} s and was killed`), detail };
@@ -146,7 +147,7 @@ async function runContainer(step: RunStep, context: StepContext, deadline: numbe
   return { ok: true, detail, exitCode: 0 };
 }
 
-async function runCheck(step: CheckStep, context: StepContext): Promise<StepResult> {
+async function runCheck(step: CheckStep, context: StepContext): Promise<StepAttempt> {
   const outcome = await executeCheck(step.spec, {
     docker: context.docker,
     systemDir: context.workDir,
@@ -158,7 +159,7 @@ async function runCheck(step: CheckStep, context: StepContext): Promise<StepResu
   if (outcome.cancelled) return { ok: false, outcome: cancelledOutcome() };
   const failedOnes = outcome.verdicts.filter((v) => v.status === 'failed');
   const counts = { passed: outcome.verdicts.filter((v) => v.status === 'passed').length, failed: failedOnes.length, skipped: outcome.verdicts.filter((v) => v.status === 'skipped').length };
-  const detail = { kind: 'check', image: step.spec.image, imageId: outcome.image.id, exitCode: outcome.exitCode, timedOut: outcome.timedOut, counts, verdicts: outcome.verdicts };
+  const detail: StepResult = { kind: 'check', image: step.spec.image, imageId: outcome.image.id, exitCode: outcome.exitCode, timedOut: outcome.timedOut, counts, verdicts: outcome.verdicts };
   for (const verdict of outcome.verdicts) {
     context.log('system', `[runbook-live] ${verdict.status.toUpperCase().padEnd(7)} ${verdict.label}${verdict.status === 'passed' ? '' : ` (expected ${verdict.expected}; got ${verdict.actual})`}`);
   }
@@ -171,7 +172,7 @@ async function runCheck(step: CheckStep, context: StepContext): Promise<StepResu
   };
 }
 
-async function inspectImages(step: ImageInspectStep, context: StepContext): Promise<StepResult> {
+async function inspectImages(step: ImageInspectStep, context: StepContext): Promise<StepAttempt> {
   const details = [];
   for (const image of step.images) {
     const found = await context.docker.inspectImage(image);
@@ -185,10 +186,10 @@ async function inspectImages(step: ImageInspectStep, context: StepContext): Prom
 function failureFromError(error: unknown): Omit<StepsOutcome, 'steps'> {
   if (error instanceof CheckScriptError) return failed('internal', error.message);
   if (error instanceof DockerError) {
-    if (error.code === 'docker_unreachable') return failed('docker_unreachable', error.message);
-    if (error.code === 'image_not_found') return failed('image_not_found', error.message);
+    if (error.code === 'DockerUnreachable') return failed('docker_unreachable', error.message);
+    if (error.code === 'ImageNotFound') return failed('image_not_found', error.message);
     // Like `docker run`, which exits 127 when the container's command cannot be started.
-    if (error.code === 'container_start_failed') return { ...failed('exit_nonzero', error.message), exitCode: 127 };
+    if (error.code === 'ContainerStartFailed') return { ...failed('exit_nonzero', error.message), exitCode: 127 };
     return failed('exit_nonzero', error.message);
   }
   return { ...failed('internal', `runbook-live failed while running the step: ${(error as Error).message}`), status: 'errored' };

@@ -10,3 +10,5 @@ export * from './run-store.ts';
 export * from './sqlite-run-stats.ts';
 export * from './sqlite-run-store.ts';
 export * from './start-run-request.ts';
+export * from './run-frames.ts';
+export * from './sse-stream.ts';

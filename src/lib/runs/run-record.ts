@@ -1,79 +1,45 @@
-/** Where a run is in its life. The last five are final. */
-export type RunStatus = 'queued' | 'running' | 'passed' | 'failed' | 'errored' | 'cancelled' | 'interrupted';
+import { z } from 'zod';
+import { FAILURE_KINDS, RUN_STATUSES, RUN_TRIGGERS } from './run-status.ts';
+import { runResultSchema } from './run-result.ts';
 
-/** Why a run did not pass, in terms an operator can act on. */
-export type FailureKind =
-  | 'docker_unreachable'
-  | 'image_not_found'
-  | 'build_failed'
-  | 'timeout'
-  | 'exit_nonzero'
-  | 'oom_killed'
-  | 'contract_violation'
-  | 'cancelled'
-  | 'interrupted'
-  | 'internal';
+export * from './run-status.ts';
 
-/** What started a run. */
-export type RunTrigger = 'manual' | 'schedule' | 'run-all' | 'cli';
-
-/** One execution of one block on one target. */
-export interface RunRecord {
-  id: string;
-  blockId: string;
-  docId: string;
+/** One execution of one block on one target, as stored, served as JSON and sent in SSE frames. */
+export const runRecordSchema = z.object({
+  id: z.string(),
+  blockId: z.string(),
+  docId: z.string(),
   /** Hash of the block text that ran, so a later edit never rewrites history. */
-  blockHash: string;
+  blockHash: z.string(),
   /** The block's text as it ran. */
-  blockSource: string;
-  target: string;
-  status: RunStatus;
-  failureKind: FailureKind | null;
+  blockSource: z.string(),
+  target: z.string(),
+  status: z.enum(RUN_STATUSES),
+  failureKind: z.enum(FAILURE_KINDS).nullable(),
   /** One line on how it ended (the build error, the exit code, the host tried). */
-  message: string | null;
-  variables: Record<string, string>;
-  actor: string;
-  trigger: RunTrigger;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  exitCode: number | null;
-  imageId: string | null;
-  /** Step results (image tags and size, inspect output, check verdicts) as JSON. */
-  result: unknown;
-  logBytes: number;
-  logTruncated: boolean;
-}
+  message: z.string().nullable(),
+  variables: z.record(z.string(), z.string()),
+  actor: z.string(),
+  trigger: z.enum(RUN_TRIGGERS),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  exitCode: z.number().nullable(),
+  imageId: z.string().nullable(),
+  /** Step results (image tags and size, inspect output, check verdicts). */
+  result: runResultSchema.nullable(),
+  logBytes: z.number(),
+  logTruncated: z.boolean(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
 
 /** One line of a run's output. */
-export interface LogLine {
-  runId: string;
+export const logLineSchema = z.object({
+  runId: z.string(),
   /** 1-based, gap-free per run, so a reader can resume after the last one it saw. */
-  seq: number;
-  stream: 'stdout' | 'stderr' | 'system';
-  text: string;
-  at: string;
-}
-
-const FINAL: ReadonlySet<RunStatus> = new Set(['passed', 'failed', 'errored', 'cancelled', 'interrupted']);
-
-/** True once a run can no longer change. */
-export function isFinal(status: RunStatus): boolean {
-  return FINAL.has(status);
-}
-
-const ALLOWED: Record<RunStatus, readonly RunStatus[]> = {
-  queued: ['running', 'cancelled', 'interrupted', 'failed'],
-  running: ['passed', 'failed', 'errored', 'cancelled', 'interrupted'],
-  passed: [],
-  failed: [],
-  errored: [],
-  cancelled: [],
-  interrupted: [],
-};
-
-/** The next status, or an error naming the illegal move; final states never change. */
-export function transition(from: RunStatus, to: RunStatus): RunStatus {
-  if (!ALLOWED[from].includes(to)) throw new Error(`a ${from} run cannot become ${to}`);
-  return to;
-}
+  seq: z.number().int(),
+  stream: z.enum(['stdout', 'stderr', 'system']),
+  text: z.string(),
+  at: z.string(),
+});
+export type LogLine = z.infer<typeof logLineSchema>;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { LogLine, RunRecord } from './run-record.ts';
+import { parseRunResult } from './run-result.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
 import { blockTargetStats, type BlockTargetStats } from './sqlite-run-stats.ts';
 
@@ -204,7 +205,7 @@ function fromRow(row: Row): RunRecord {
     finishedAt: row.finished_at === null ? null : String(row.finished_at),
     exitCode: row.exit_code === null ? null : Number(row.exit_code),
     imageId: row.image_id === null ? null : String(row.image_id),
-    result: row.result === null ? null : JSON.parse(String(row.result)),
+    result: parseRunResult(row.result === null ? null : String(row.result)),
     logBytes: Number(row.log_bytes),
     logTruncated: Number(row.log_truncated) === 1,
   };

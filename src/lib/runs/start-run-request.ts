@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DocSet } from '../docs/index.ts';
 import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
-import { validateImageReference } from '../procedures/index.ts';
+import { blockIdParts, validateImageReference } from '../procedures/index.ts';
 import { formatZodIssues } from '../shared/index.ts';
 import type { StartRunRequest } from './run-service.ts';
 import type { RunTrigger } from './run-record.ts';
@@ -24,16 +24,20 @@ export const startRunBodySchema = z.strictObject({
 });
 export type StartRunBody = z.infer<typeof startRunBodySchema>;
 
+/** Why a request to start a run is refused; permanent PascalCase codes, as the API sends them. */
+export const START_RUN_PROBLEM_CODES = ['InvalidRunRequest', 'BlockNotFound', 'BlockChanged', 'BlockNotRunnable', 'InvalidVariable', 'UnknownTarget'] as const;
+export type StartRunProblemCode = (typeof START_RUN_PROBLEM_CODES)[number];
+
 /** A refusal with the HTTP status and the `{ code, message }` body to send. */
 export interface RequestProblem {
   status: 400 | 404 | 409 | 415;
-  code: string;
+  code: StartRunProblemCode;
   message: string;
 }
 
 /** Finds a block by id in the current docs: the doc id is everything before the first `/`. */
 export function findBlock(set: DocSet, catalog: ProcedureCatalog, blockId: string): ProcedureBlock | null {
-  const doc = set.byId.get(blockId.split('/')[0] ?? '');
+  const doc = set.byId.get(blockIdParts(blockId).docId);
   return doc ? (catalog.blocksOf(doc).find((block) => block.id === blockId) ?? null) : null;
 }
 
@@ -75,6 +79,6 @@ export function parseStartRun(
   };
 }
 
-function refuse(status: RequestProblem['status'], code: string, message: string): { ok: false; problem: RequestProblem } {
+function refuse(status: RequestProblem['status'], code: StartRunProblemCode, message: string): { ok: false; problem: RequestProblem } {
   return { ok: false, problem: { status, code, message } };
 }

@@ -35,7 +35,7 @@ describe('engine connection (real engine)', () => {
     const error = await dead.ping().catch((e: unknown) => e);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(error).toBeInstanceOf(DockerUnreachableError);
-    expect((error as DockerUnreachableError).code).toBe('docker_unreachable');
+    expect((error as DockerUnreachableError).code).toBe('DockerUnreachable');
     expect((error as DockerUnreachableError).reason).toBe('ENOENT');
     expect((error as Error).message).toContain('/tmp/nope.sock');
     expect((error as Error).message).toMatch(/start the Docker engine/);

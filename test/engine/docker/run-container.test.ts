@@ -88,14 +88,14 @@ describe('DockerodeClient.runContainer (real engine)', () => {
     const image = `runbook-live-test/absent:${uniqueRunId('absent')}`;
     const error = await client.runContainer({ image, cmd: ['true'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImageNotFoundError);
-    expect((error as ImageNotFoundError).code).toBe('image_not_found');
+    expect((error as ImageNotFoundError).code).toBe('ImageNotFound');
     expect((error as Error).message).toContain(image);
   });
 
   it('removes the container and throws ContainerStartError when the command does not exist', async () => {
     const error = await client.runContainer({ image: BASE_IMAGE, cmd: ['/no/such/binary'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContainerStartError);
-    expect((error as ContainerStartError).code).toBe('container_start_failed');
+    expect((error as ContainerStartError).code).toBe('ContainerStartFailed');
     expect((error as Error).message).toContain('/no/such/binary');
   });
 

@@ -23,7 +23,7 @@ describe('SqliteRunStore on a real file', () => {
     const file = path.join(dir, 'nested', 'runs.sqlite');
     const store = new SqliteRunStore(file);
     store.insertRun(run('a'));
-    store.updateRun('a', { status: 'passed', finishedAt: '2026-11-26T10:00:05.000Z', exitCode: 0, result: { steps: [{ kind: 'run' }] }, logTruncated: true });
+    store.updateRun('a', { status: 'passed', finishedAt: '2026-11-26T10:00:05.000Z', exitCode: 0, result: { steps: [{ kind: 'run', image: 'x:1', exitCode: 0, durationMs: 5, oomKilled: false }] }, logTruncated: true });
     store.appendLogs([
       { runId: 'a', seq: 1, stream: 'stdout', text: 'one', at: 'x' },
       { runId: 'a', seq: 2, stream: 'stderr', text: 'two', at: 'y' },
@@ -31,7 +31,7 @@ describe('SqliteRunStore on a real file', () => {
     store.close();
 
     const reopened = new SqliteRunStore(file);
-    expect(reopened.getRun('a')).toMatchObject({ status: 'passed', exitCode: 0, variables: { IMAGE: 'x:1' }, result: { steps: [{ kind: 'run' }] }, logTruncated: true });
+    expect(reopened.getRun('a')).toMatchObject({ status: 'passed', exitCode: 0, variables: { IMAGE: 'x:1' }, result: { steps: [{ kind: 'run', image: 'x:1', exitCode: 0, durationMs: 5, oomKilled: false }] }, logTruncated: true });
     expect(reopened.getLogs('a').map((l) => `${l.seq}:${l.stream}:${l.text}`)).toEqual(['1:stdout:one', '2:stderr:two']);
     expect(reopened.getLogs('a', 1).map((l) => l.text)).toEqual(['two']);
     reopened.close();

@@ -1,0 +1,19 @@
+import type { StartRunProblemCode } from '../runs/index.ts';
+
+/** The codes the HTTP edge itself answers with. */
+export const HTTP_ERROR_CODES = [
+  'CrossOriginRefused',
+  'UnsupportedMediaType',
+  'InvalidJson',
+  'StartupFailed',
+  'DocNotFound',
+  'RunNotFound',
+  'RunAlreadyFinished',
+  'IncidentNotFound',
+  'InvalidIncidentAction',
+  'UnknownAction',
+  'InvalidRunAllRequest',
+] as const;
+
+/** Every `code` an API error body can carry: permanent PascalCase names, never reworded. */
+export type ApiErrorCode = (typeof HTTP_ERROR_CODES)[number] | StartRunProblemCode;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { logLineSchema, runRecordSchema } from './run-record.ts';
+
+/** A run without its block text and step results: what the dashboard's stream carries. */
+export const runSummarySchema = runRecordSchema.omit({ blockSource: true, result: true });
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+/** The frames of one run's stream (`GET /api/runs/<id>/events`), by event name. */
+export const runFrameSchemas = {
+  queued: z.object({ run: runRecordSchema, position: z.number().int() }),
+  started: z.object({ run: runRecordSchema }),
+  log: logLineSchema,
+  finished: z.object({ run: runRecordSchema }),
+};
+export type RunFrames = { [Event in keyof typeof runFrameSchemas]: z.infer<(typeof runFrameSchemas)[Event]> };
+
+/** The frames of every run's life (`GET /api/events`), keyed `blockId@target` for the dashboard rows. */
+export const dashboardFrameSchemas = {
+  queued: z.object({ key: z.string(), run: runSummarySchema, position: z.number().int() }),
+  started: z.object({ key: z.string(), run: runSummarySchema }),
+  finished: z.object({ key: z.string(), run: runSummarySchema }),
+};
+export type DashboardFrames = { [Event in keyof typeof dashboardFrameSchemas]: z.infer<(typeof dashboardFrameSchemas)[Event]> };
