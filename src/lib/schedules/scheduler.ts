@@ -42,9 +42,15 @@ export class Scheduler {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), this.deps.tickMs ?? 1_000);
+    this.timer ??= setInterval(() => this.tickInBackground(), this.deps.tickMs ?? 1_000);
     this.timer.unref();
-    void this.tick();
+    this.tickInBackground();
+  }
+
+  // A tick that fails (docs mid-checkout, a store error) is reported and tried again on the
+  // next one; an unhandled rejection would end the server.
+  private tickInBackground(): void {
+    this.tick().catch((error: unknown) => console.error('runbook-live: scheduler tick failed:', error));
   }
 
   stop(): void {
