@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { pollUntil } from './poll.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -25,7 +26,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `dist/server/entry.mjs` (built by the global setup) with the given environment. */
+/**
+ * Starts `dist/server/entry.mjs` (built by the global setup) with the given environment and
+ * waits until it answers. A server that exits or does not answer within 20 s fails the start,
+ * with everything it printed, and is not left running.
+ */
 export async function startServer(env: Record<string, string>, port?: number): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
   let log = '';
@@ -37,17 +42,21 @@ export async function startServer(env: Record<string, string>, port?: number): P
   child.stdout!.on('data', (chunk) => (log += chunk));
   child.stderr!.on('data', (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${chosen}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before listening:\n${log}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.status < 500) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`server did not listen on ${url} within 20 s:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await pollUntil(
+      () => `the server to listen on ${url}; it printed:\n${log}`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited with ${child.exitCode ?? child.signalCode} before listening:\n${log}`);
+        // Not listening yet: the connection is refused.
+        const response = await fetch(`${url}/healthz`).catch(() => null);
+        return response !== null && response.status < 500;
+      },
+      { timeoutMs: 20_000 },
+    );
+  } catch (error) {
+    // A server that did not come up is not left running behind the failed test.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
   }
   return {
     url,

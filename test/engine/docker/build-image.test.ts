@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Dockerode from 'dockerode';
 import { toDockerodeOptions } from '../../../src/lib/docker/docker-target.ts';
 import { BuildContextError } from '../../../src/lib/docker/errors.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { engineClient, expectNoManagedLeftovers, fixtureDir, outputRecorder, uniqueRunId, waitForBaseImage } from './support.ts';
 
 const client = engineClient();
@@ -114,8 +115,8 @@ describe('DockerodeClient.buildImage (real engine)', () => {
     const engine = new Dockerode(toDockerodeOptions(client.target));
     const stepContainers = async (): Promise<number> =>
       (await engine.listContainers({ all: true })).filter((c) => c.Command.includes('slow step started')).length;
-    const deadline = Date.now() + 15_000;
-    while ((await stepContainers()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    let left = 0;
+    await pollUntil(() => `the engine to remove the cancelled step's container (${left} left)`, async () => (left = await stepContainers()) === 0, { timeoutMs: 15_000, everyMs: 250 });
     expect(await stepContainers()).toBe(0);
   });
 

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { extract, pack } from 'tar-fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGED_LABEL, RUN_ID_LABEL } from '../../../src/lib/docker/labels.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { BASE_IMAGE, engineClient, expectNoManagedLeftovers, outputRecorder, uniqueRunId, waitForBaseImage } from './support.ts';
 
 const client = engineClient();
@@ -94,7 +95,7 @@ describe('volumes, archives and managed-resource cleanup (real engine)', () => {
     const volume = await client.createVolume({ [RUN_ID_LABEL]: mine });
     // A running orphan must go too, as after a crash mid-run.
     const running = client.startAndWait(a);
-    while ((await client.listManaged()).find((x) => x.id === a)?.state !== 'running') await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(`orphan ${a} to be running`, async () => (await client.listManaged()).find((x) => x.id === a)?.state === 'running');
 
     const removed = await client.removeManaged({ [RUN_ID_LABEL]: mine });
     expect(removed.containers.sort()).toEqual([a, b].sort());

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { DockerodeClient } from '../../../src/lib/docker/dockerode-client.ts';
 import { ImageNotFoundError } from '../../../src/lib/docker/errors.ts';
+import { pollUntil } from '../../support/poll.ts';
 
 /** The local base image every fixture builds from (tag of local/python:3-bookworm). */
 export const BASE_IMAGE = 'python:3.13-slim';
@@ -25,16 +26,18 @@ export function uniqueRunId(prefix: string): string {
 
 /** Waits until the base image exists: it is produced by examples/make-base-image.sh. */
 export async function waitForBaseImage(client: DockerodeClient, timeoutMs = 170_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await client.inspectImage(BASE_IMAGE);
-      return;
-    } catch (error) {
-      if (!(error instanceof ImageNotFoundError) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }
-  }
+  await pollUntil(
+    `the base image ${BASE_IMAGE}`,
+    () =>
+      client.inspectImage(BASE_IMAGE).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof ImageNotFoundError) return false;
+          throw error;
+        },
+      ),
+    { timeoutMs, everyMs: 2_000 },
+  );
 }
 
 /**

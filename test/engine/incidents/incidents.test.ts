@@ -6,8 +6,8 @@ import { ensureRunnerImage } from '../../support/runner-image.ts';
 import { buildRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { freePort, type RunningServer } from '../../support/server.ts';
 import { ROOT, RunsApi, unique } from '../runs/harness.ts';
+import { pollUntil } from '../../support/poll.ts';
 import {
-  eventually,
   startBuiltServer,
   expectNothingLeftOfRuns,
   IncidentsApi,
@@ -178,7 +178,7 @@ describe('incidents from failed checks', () => {
     expect(second, second.message ?? '').toMatchObject({ status: 'passed', failureKind: null, target: 'far' });
     expect(proxy.connections()).toBeGreaterThan(0);
 
-    const resolved = await eventually('the unreachable incident to auto-resolve', async () => {
+    const resolved = await pollUntil('the unreachable incident to auto-resolve', async () => {
       const detail = await incidents.get(incident.id);
       return detail.status === 'resolved' ? detail : undefined;
     });
@@ -189,7 +189,7 @@ describe('incidents from failed checks', () => {
     expect(await incidents.list('?open=1')).toEqual([]);
 
     // A pass makes the server probe the host again: the row turns green.
-    const green = await eventually('the far row to show passing', async () => {
+    const green = await pollUntil('the far row to show passing', async () => {
       const current = await incidents.row(CHECK, 'far');
       return current.status === 'passing' ? current : undefined;
     });
@@ -238,7 +238,7 @@ describe('incidents from failed checks', () => {
 
     const second = await api.waitFinished((await api.start(CHECK, { vars: { RUNNER_IMAGE: IGNORES_MEMORY.image } })).id, 60_000);
     expect(second.status).toBe('failed');
-    const joined = await eventually('the second failure to join the incident', async () => {
+    const joined = await pollUntil('the second failure to join the incident', async () => {
       const detail = await incidents.get(incident.id);
       return detail.failures === 2 ? detail : undefined;
     });
@@ -408,7 +408,7 @@ describe('incidents from failed checks', () => {
     const passed = await api.waitFinished((await api.start(PROBE)).id);
     expect(passed, passed.message ?? '').toMatchObject({ status: 'passed' });
 
-    const mine = await eventually('incident.opened and incident.resolved for the probe incident', async () => {
+    const mine = await pollUntil('incident.opened and incident.resolved for the probe incident', async () => {
       const posted = receiver.received.filter((r) => (r.body.incident as { id?: string } | undefined)?.id === incident.id);
       return posted.length >= 2 ? posted : undefined;
     });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../support/server.ts';
 import { isFinal, RunsApi, sleep, type RunJson } from '../runs/harness.ts';
-import { eventually, expectNothingLeftOfRuns, startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR, type IncidentWorld } from './support.ts';
+import { pollUntil } from '../../support/poll.ts';
+import { expectNothingLeftOfRuns, startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR, type IncidentWorld } from './support.ts';
 
 // Scheduled checks on the built server against the real engine: `every=` blocks run on their
 // interval with trigger `schedule`, the first one interval after start, and a check that is
@@ -54,7 +55,7 @@ afterAll(async () => {
     // Take the schedules out of the doc (it is read on every request), so nothing new starts,
     // then let what is still going end before the server stops.
     world.docs.write(`runbooks/${FIXTURE}`, readFileSync(path.join(FIXTURES, FIXTURE), 'utf8').replace(/ every=\S+/g, ''));
-    await eventually('the schedules to be gone from the dashboard', async () => {
+    await pollUntil('the schedules to be gone from the dashboard', async () => {
       const rows = await dash.checks();
       return rows.every((row) => row.schedule === null && row.nextRunAt === null) ? rows : undefined;
     });
@@ -73,14 +74,13 @@ afterAll(async () => {
 
 describe('scheduled checks', () => {
   it('every=2s: at least two runs with trigger schedule within ~10 s, the first one interval after start; the row shows the schedule and the next run', async () => {
-    const finished = await eventually(
+    const finished = await pollUntil(
       'two finished scheduled runs of tick',
       async () => {
         const runs = (await runsOf(TICK)).filter((r) => isFinal(r.status));
         return runs.length >= 2 ? runs : undefined;
       },
-      10_000,
-      200,
+      { timeoutMs: 10_000, everyMs: 200 },
     );
     for (const run of finished) {
       expect(run, run.message ?? '').toMatchObject({ status: 'passed', trigger: 'schedule', actor: 'scheduler', target: 'local' });
@@ -105,14 +105,13 @@ describe('scheduled checks', () => {
   }, 30_000);
 
   it('every=1s on a 4 s check: never two runs at once, and the skips are counted', async () => {
-    const finished = await eventually(
+    const finished = await pollUntil(
       'two finished scheduled runs of slow',
       async () => {
         const runs = (await runsOf(SLOW)).filter((r) => isFinal(r.status));
         return runs.length >= 2 ? runs : undefined;
       },
-      25_000,
-      200,
+      { timeoutMs: 25_000, everyMs: 200 },
     );
     const runs = await runsOf(SLOW);
     for (const run of runs) expect(run).toMatchObject({ trigger: 'schedule', actor: 'scheduler' });

@@ -8,6 +8,7 @@ import { managedContainersFor, managedVolumesFor } from '../../support/managed-c
 import { startServer, type RunningServer } from '../../support/server.ts';
 import { makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 import { ROOT, sleep, type RunJson } from '../runs/harness.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { DOCKER_SOCKET, pipeToEngine } from '../../support/engine-pipe.ts';
 
 export const FIXTURES = path.join(ROOT, 'test/fixtures/incidents');
@@ -96,17 +97,6 @@ export function makeIncidentWorld(options: { copyContent: boolean; fixtures: str
   };
 }
 
-/** Polls `probe` until it returns something other than undefined, or fails with `what`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   expect(response.status, `GET ${url}`).toBe(200);
@@ -131,13 +121,13 @@ export class IncidentsApi {
 
   /** Waits for the incident whose timeline mentions this run (incident bookkeeping follows the run's end). */
   async forRun(runId: string, timeoutMs = 10_000): Promise<IncidentDetailJson> {
-    return eventually(`an incident for run ${runId}`, async () => {
+    return pollUntil(`an incident for run ${runId}`, async () => {
       for (const incident of await this.list()) {
         const detail = await this.get(incident.id);
         if (detail.timeline.some((event) => event.runId === runId)) return detail;
       }
       return undefined;
-    }, timeoutMs, 150);
+    }, { timeoutMs, everyMs: 150 });
   }
 
   async action(id: string, action: 'acknowledge' | 'note' | 'resolve', body: Record<string, unknown> = {}, actor = 'oncall-test'): Promise<{ status: number; body: IncidentDetailJson }> {

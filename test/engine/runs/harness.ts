@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { containersOfRuns, expectNoContainersOfRuns } from '../../support/docker-leftovers.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { doc, makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -184,15 +185,15 @@ export class RunsApi {
 
   /** Polls the run until `done` holds; fails with the last state seen after `timeoutMs`. */
   async waitUntil(runId: string, done: (run: RunJson) => boolean, timeoutMs = 30_000): Promise<RunJson> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const run = await this.run(runId);
-      if (done(run)) return run;
-      if (Date.now() > deadline) {
-        throw new Error(`run ${runId} did not reach the expected state within ${timeoutMs} ms; last: ${run.status} ${run.message ?? ''}`);
-      }
-      await sleep(100);
-    }
+    let last: RunJson | undefined;
+    return pollUntil(
+      () => `run ${runId} to reach the expected state; last: ${last?.status} ${last?.message ?? ''}`,
+      async () => {
+        last = await this.run(runId);
+        return done(last) ? last : undefined;
+      },
+      { timeoutMs },
+    );
   }
 
   waitFinished(runId: string, timeoutMs = 30_000): Promise<RunJson> {
@@ -273,13 +274,7 @@ function parseFrame(frame: string): Omit<SseEvent, 'at'> | null {
 
 /** Polls the engine until a container of this run exists and is running. */
 export async function waitForRunningContainer(runId: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const containers = await containersOfRuns([runId]);
-    if (containers.some((c) => c.state === 'running')) return;
-    if (Date.now() > deadline) throw new Error(`no running container labelled runbook-live.run-id=${runId} within ${timeoutMs} ms`);
-    await sleep(100);
-  }
+  await pollUntil(`a running container labelled runbook-live.run-id=${runId}`, async () => (await containersOfRuns([runId])).some((c) => c.state === 'running'), { timeoutMs });
 }
 
 export function sleep(ms: number): Promise<void> {

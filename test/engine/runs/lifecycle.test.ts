@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../support/server.ts';
 import { containersOfRuns, imageIdOf, removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
-import { BASE_IMAGE, bash, makeWorld, RunsApi, sleep, SYSTEM_DIR, unique, waitForRunningContainer, type RunsWorld } from './harness.ts';
+import { pollUntil } from '../../support/poll.ts';
+import { BASE_IMAGE, bash, makeWorld, RunsApi, SYSTEM_DIR, unique, waitForRunningContainer, type RunsWorld } from './harness.ts';
 
 // Runs through the HTTP API of a real server against the real engine: builds that pass and
 // fail, live output over SSE, cancel, timeout, and a target whose engine is not there.
@@ -181,8 +182,8 @@ describe('runs against the real engine', () => {
     expect(performance.now() - asked).toBeLessThan(5_000);
     expect(await imageIdOf(SLOW_TAG)).toBeNull();
     // The engine drops the intermediate container of the interrupted step (it carries no run label).
-    const deadline = Date.now() + 10_000;
-    while ((await buildContainers()).length > 0 && Date.now() < deadline) await sleep(200);
+    let left: string[] = [];
+    await pollUntil(() => `the engine to drop the interrupted step's container: ${left.join(', ')}`, async () => (left = await buildContainers()).length === 0, { timeoutMs: 10_000, everyMs: 200 });
     expect(await buildContainers()).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../support/server.ts';
 import { containersOfRuns, expectNoContainersOfRuns } from '../../support/docker-leftovers.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { BASE_IMAGE, bash, makeWorld, RunsApi, sleep, SYSTEM_DIR, waitForRunningContainer, type RunsWorld } from './harness.ts';
 
 // A server killed mid-run leaves a running container and a `running` row behind; the next
@@ -63,8 +64,7 @@ describe('restart after a crash', () => {
     expect(run.finishedAt).not.toBeNull();
     expect(run.message).toMatch(/server stopped/);
 
-    const deadline = Date.now() + 5_000;
-    while ((await containersOfRuns([started.id])).length > 0 && Date.now() < deadline) await sleep(100);
+    await pollUntil('the new server to remove the container', async () => (await containersOfRuns([started.id])).length === 0, { timeoutMs: 5_000 });
     expect(await containersOfRuns([started.id])).toEqual([]);
 
     // The stream of a run that ended before the restart says so at once.

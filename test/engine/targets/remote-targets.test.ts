@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningServer } from '../../support/server.ts';
-import { eventually, expectNothingLeftOfRuns, startBuiltServer } from '../incidents/support.ts';
+import { pollUntil } from '../../support/poll.ts';
+import { expectNothingLeftOfRuns, startBuiltServer } from '../incidents/support.ts';
 import { BASE_IMAGE, bash, makeWorld, RunsApi, SYSTEM_DIR, type RunJson, type RunsWorld } from '../runs/harness.ts';
 import {
   dashboard,
@@ -91,10 +92,10 @@ function expectHello(run: RunJson, target: string): void {
 /** Waits until the dashboard reports the target reachable, and checks it names the real engine's versions. */
 async function expectReachable(stage: Stage, name: string): Promise<TargetHealthJson> {
   const engine = await engineVersion();
-  const health = await eventually(`target ${name} to be reported reachable`, async () => {
+  const health = await pollUntil(`target ${name} to be reported reachable`, async () => {
     const found = (await dashboard(stage.server.url)).targets.find((t) => t.name === name);
     return found?.reachable === true ? found : undefined;
-  }, 15_000, 200);
+  }, { timeoutMs: 15_000, everyMs: 200 });
   expect(health).toMatchObject({ name, reachable: true, engineVersion: engine.Version, apiVersion: engine.ApiVersion, error: null });
   return health;
 }
@@ -179,7 +180,7 @@ describe('tcp:// with mutual TLS', () => {
   it('a client certificate from another CA is refused: the run fails as docker_unreachable naming the host, and the dashboard shows the target unreachable', async () => {
     const host = `tcp://127.0.0.1:${front.port}`;
     // The background probe already finds both refused targets unreachable, before any run of theirs.
-    const probed = await eventually('the probe to mark wrongca and distrust unreachable', async () => {
+    const probed = await pollUntil('the probe to mark wrongca and distrust unreachable', async () => {
       const targets = (await dashboard(stage!.server.url)).targets.filter((t) => t.name === 'wrongca' || t.name === 'distrust');
       return targets.length === 2 && targets.every((t) => t.reachable === false) ? targets : undefined;
     });
