@@ -5,6 +5,9 @@ import { pollUntil } from './poll.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The built server: this test run's own build (see build-site.ts), else dist/ (for the benches). */
+const ENTRY = path.join(process.env.RUNBOOK_LIVE_TEST_BUILD ?? path.join(ROOT, 'dist'), 'server/entry.mjs');
+
 /** A built runbook-live server running as a child process. */
 export interface RunningServer {
   url: string;
@@ -27,14 +30,14 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `dist/server/entry.mjs` (built by the global setup) with the given environment and
- * waits until it answers. A server that exits or does not answer within 20 s fails the start,
- * with everything it printed, and is not left running.
+ * Starts the built server (this run's build, see build-site.ts) with the given environment and
+ * waits until it answers. A server that exits or does not answer within 20 s fails the start
+ * at once, with everything it printed; it is not tried again.
  */
 export async function startServer(env: Record<string, string>, port?: number): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
   let log = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/entry.mjs')], {
+  const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(chosen), ASTRO_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,9 +76,8 @@ export async function startServer(env: Record<string, string>, port?: number): P
 }
 
 /**
- * Loads every route module once, right after start. The server imports page chunks lazily,
- * and dist/ is shared: a rebuild by another test run while this server runs would otherwise
- * make a route's first request fail with a missing chunk.
+ * Loads every route module once, right after start: the server imports page chunks lazily,
+ * so without this a test's first request to a route would also pay for loading its code.
  */
 export async function warmUp(url: string, routes: string[]): Promise<void> {
   for (const route of routes) {
