@@ -276,7 +276,3 @@ function parseFrame(frame: string): Omit<SseEvent, 'at'> | null {
 export async function waitForRunningContainer(runId: string, timeoutMs = 15_000): Promise<void> {
   await pollUntil(`a running container labelled runbook-live.run-id=${runId}`, async () => (await containersOfRuns([runId])).some((c) => c.state === 'running'), { timeoutMs });
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
