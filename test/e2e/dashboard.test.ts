@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { startServer, warmUp, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
-import { expectNoContainersOfRuns } from '../support/docker-leftovers.ts';
+import { expectNothingLeftOfRuns } from '../support/docker-leftovers.ts';
 import { pollUntil } from '../support/poll.ts';
 
 const block = (info: string, source: string) => `\`\`\`${info}\n${source}\n\`\`\``;
@@ -238,7 +238,7 @@ describe('the smoke dashboard in a real browser', () => {
     const runs = ((await (await fetch(`${server.url}/api/runs?doc=RUN-demo`)).json()) as { runs: Array<{ id: string; trigger: string; blockId: string }> }).runs;
     expect(runs.filter((r) => r.trigger === 'run-all').map((r) => r.blockId).sort()).toEqual(['RUN-demo/broken', 'RUN-demo/flaky', 'RUN-demo/quick']);
     for (const run of runs) runIds.add(run.id);
-    await expectNoContainersOfRuns(runIds);
+    await expectNothingLeftOfRuns(runIds);
   });
 
   // A regression test: this once went wrong.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startServer, warmUp, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
-import { expectNoContainersOfRuns } from '../support/docker-leftovers.ts';
+import { expectNothingLeftOfRuns } from '../support/docker-leftovers.ts';
 import { pollUntil } from '../support/poll.ts';
 
 const block = (info: string, source: string) => `\`\`\`${info}\n${source}\n\`\`\``;
@@ -214,7 +214,7 @@ describe('standard endpoints of a real server', () => {
     expect(after.samples.get('runbook_live_incidents_open{check="RUN-std/bad",target="local",kind="exit_nonzero"}')).toBe(1);
     expect(after.samples.get('runbook_live_check_last_duration_seconds{check="RUN-std/bad",target="local"}')).toBeCloseTo(seconds(again), 3);
 
-    await expectNoContainersOfRuns(runIds);
+    await expectNothingLeftOfRuns(runIds);
   });
 
   it('GET /api/checks has the same rows, keys and statuses as the dashboard page', async () => {

@@ -9,7 +9,7 @@ import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
 import type { RunRecord } from '../../../src/lib/runs/run-record.ts';
 import { buildRunnerVariants } from '../../support/runner-variants.ts';
 import { managedContainersFor, managedVolumesFor } from '../../support/managed-containers.ts';
-import { removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
+import { expectNothingLeftOfRuns, removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
 import { bash, makeWorld, type RunsWorld } from '../runs/harness.ts';
 
 // `runbook-live check` as a pipeline runs it: bin/runbook-live.mjs spawned with this Node (24),
@@ -98,14 +98,15 @@ describe('runbook-live check', () => {
   };
   // A fresh DATA_DIR per test, so the runs stored there are exactly that test's runs.
   afterEach(async () => {
-    for (const dir of dataDirs) {
-      for (const run of storedRuns(dir)) {
-        expect(await managedContainersFor(run.id), `containers of run ${run.id}`).toEqual([]);
-        expect(await managedVolumesFor(run.id), `volumes of run ${run.id}`).toEqual([]);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const runIds = dataDirs.flatMap((dir) => storedRuns(dir).map((run) => run.id));
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
     dataDirs = [];
+    // Removes what is left (of these runs only) and fails naming the test.
+    await expectNothingLeftOfRuns(runIds);
+    for (const runId of runIds) {
+      expect(await managedContainersFor(runId), `containers of run ${runId}`).toEqual([]);
+      expect(await managedVolumesFor(runId), `volumes of run ${runId}`).toEqual([]);
+    }
   });
 
   it('passes the shipped contract smoke check by its short name and writes a JUnit file', async () => {

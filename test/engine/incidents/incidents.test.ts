@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ensureRunnerImage } from '../../support/runner-image.ts';
 import { buildRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { freePort, type RunningServer } from '../../support/server.ts';
 import { ROOT, RunsApi, unique } from '../runs/harness.ts';
+import { expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
 import { pollUntil } from '../../support/poll.ts';
 import {
   startBuiltServer,
-  expectNothingLeftOfRuns,
   IncidentsApi,
   makeIncidentWorld,
   RUNNER_DIR,
@@ -42,7 +42,6 @@ let server: RunningServer;
 let api: RunsApi;
 let incidents: IncidentsApi;
 let proxy: SocketProxy | null = null;
-let runsBefore = new Set<string>();
 
 /** Incidents the tests open, by what they test. */
 const opened: { unreachable?: IncidentDetailJson; missingImage?: IncidentDetailJson; memory?: IncidentDetailJson; unclassified?: IncidentDetailJson } = {};
@@ -125,7 +124,7 @@ afterAll(async () => {
     await proxy?.close();
     rmSync(FAR_SOCKET, { force: true });
     if (api) await api.expectNoLeftovers();
-    if (api) await expectNothingLeftOfRuns(api.runIds);
+    if (api) await expectNothingLeftOfRuns(api.runIds, 'the tests of this file');
   } finally {
     await server?.stop();
     await receiver?.close();
@@ -133,13 +132,9 @@ afterAll(async () => {
   }
 });
 
-beforeEach(() => {
-  runsBefore = new Set(api.runIds);
-});
-
-afterEach(async () => {
+afterEach(async ({ task }) => {
   // Nothing labelled with this test's runs stays on the engine.
-  await expectNothingLeftOfRuns([...api.runIds].filter((id) => !runsBefore.has(id)));
+  await api.expectNoLeftovers(task);
 });
 
 describe('incidents from failed checks', () => {

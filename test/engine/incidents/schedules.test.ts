@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../support/server.ts';
 import { isFinal, RunsApi, type RunJson } from '../runs/harness.ts';
+import { currentTestName, expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
 import { pollUntil } from '../../support/poll.ts';
-import { expectNothingLeftOfRuns, startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR, type IncidentWorld } from './support.ts';
+import { startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR, type IncidentWorld } from './support.ts';
 
 // Scheduled checks on the built server against the real engine: `every=` blocks run on their
 // interval with trigger `schedule`, the first one interval after start, and a check that is
@@ -49,6 +50,13 @@ runs:
   dash = new IncidentsApi(server.url);
 });
 
+afterEach(async () => {
+  // The scheduler starts runs on its own, through every test; those that have ended, whichever
+  // test saw them, leave nothing. Runs still going are stopped and checked in afterAll.
+  const ended = [...(await runsOf(TICK)), ...(await runsOf(SLOW))].filter((run) => isFinal(run.status));
+  await expectNothingLeftOfRuns(ended.map((run) => run.id), `the scheduler, by the end of ${currentTestName()}`);
+});
+
 afterAll(async () => {
   try {
     if (!server) return;
@@ -67,7 +75,7 @@ afterAll(async () => {
     for (const run of all) await api.waitFinished(run.id, 20_000);
     const after = [...(await runsOf(TICK)), ...(await runsOf(SLOW))];
     expect(after.map((r) => r.id).sort()).toEqual(all.map((r) => r.id).sort());
-    await expectNothingLeftOfRuns(after.map((r) => r.id));
+    await expectNothingLeftOfRuns(after.map((r) => r.id), 'the scheduler');
   } finally {
     await server?.stop();
     world?.cleanup();

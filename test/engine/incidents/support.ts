@@ -4,7 +4,6 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { managedContainersFor, managedVolumesFor } from '../../support/managed-containers.ts';
 import { startServer, type RunningServer } from '../../support/server.ts';
 import { makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 import { ROOT, type RunJson } from '../runs/harness.ts';
@@ -158,16 +157,6 @@ export class IncidentsApi {
     expect(response.status, `GET ${pathname}`).toBe(200);
     return response.text();
   }
-}
-
-/** Asserts that the engine holds no container and no volume labelled with any of these run ids. */
-export async function expectNothingLeftOfRuns(runIds: Iterable<string>): Promise<void> {
-  const left: Array<{ runId: string; containers: string[]; volumes: string[] }> = [];
-  for (const runId of runIds) {
-    const [containers, volumes] = await Promise.all([managedContainersFor(runId), managedVolumesFor(runId)]);
-    if (containers.length + volumes.length > 0) left.push({ runId, containers, volumes });
-  }
-  expect(left).toEqual([]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../support/server.ts';
-import { containersOfRuns, imageIdOf, removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
+import { buildStepContainers, containersOfRuns, imageIdOf, removeImageTag } from '../../support/docker-leftovers.ts';
 import { pollUntil } from '../../support/poll.ts';
 import { BASE_IMAGE, bash, makeWorld, RunsApi, SYSTEM_DIR, unique, waitForRunningContainer, type RunsWorld } from './harness.ts';
 
@@ -27,7 +27,7 @@ ${bash('name=ticker timeout=30', `docker run --rm ${BASE_IMAGE} python3 -u -c "i
 ${bash('name=broken-build', `docker build -f Dockerfile.fail -t ${FAIL_TAG} .`)}
 ## Slow build
 
-${bash('name=slow-build', `docker build -f Dockerfile.slow -t ${SLOW_TAG} .`)}
+${bash('name=slow-build', `docker build -f Dockerfile.slow --build-arg TEST_SCOPE=${suffix} -t ${SLOW_TAG} .`)}
 ## Sleeper
 
 ${bash('name=sleeper', `docker run --rm ${BASE_IMAGE} sleep 60`)}
@@ -73,8 +73,8 @@ runs:
   api = new RunsApi(server.url);
 });
 
-afterEach(async () => {
-  await api.expectNoLeftovers();
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
 });
 
 afterAll(async () => {
@@ -226,8 +226,7 @@ describe('runs against the real engine', () => {
   });
 });
 
-/** Containers of the slow fixture build's RUN step (the builder's own, unlabelled). */
-async function buildContainers(): Promise<string[]> {
-  const all = await testDocker.listContainers({ all: true });
-  return all.filter((c) => c.Command.includes(SLOW_MARKER)).map((c) => `${c.Id.slice(0, 12)} ${c.State}`);
+/** Containers of this file's slow fixture build's RUN step (the builder's own, unlabelled; told apart by the build arg). */
+function buildContainers(): Promise<string[]> {
+  return buildStepContainers(SLOW_MARKER, `TEST_SCOPE=${suffix}`);
 }

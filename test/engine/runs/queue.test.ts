@@ -39,8 +39,8 @@ runs:
   api = new RunsApi(server.url);
 });
 
-afterEach(async () => {
-  await api.expectNoLeftovers();
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
 });
 
 afterAll(async () => {

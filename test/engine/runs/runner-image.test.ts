@@ -23,8 +23,8 @@ beforeAll(async () => {
   api = new RunsApi(server.url);
 });
 
-afterEach(async () => {
-  await api.expectNoLeftovers();
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
 });
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningServer } from '../../support/server.ts';
 import { pollUntil } from '../../support/poll.ts';
-import { expectNothingLeftOfRuns, startBuiltServer } from '../incidents/support.ts';
+import { expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
+import { startBuiltServer } from '../incidents/support.ts';
 import { BASE_IMAGE, bash, makeWorld, RunsApi, SYSTEM_DIR, type RunJson, type RunsWorld } from '../runs/harness.ts';
 import {
   dashboard,
@@ -72,7 +73,7 @@ async function stopStage(stage: Stage | undefined): Promise<void> {
   if (!stage) return;
   try {
     await stage.api.expectNoLeftovers();
-    await expectNothingLeftOfRuns(stage.api.runIds);
+    await expectNothingLeftOfRuns(stage.api.runIds, `the tests on ${stage.server.url}`);
   } finally {
     await stage.server.stop();
     stage.world.cleanup();
@@ -107,6 +108,10 @@ describe('tcp:// without TLS', () => {
   beforeAll(async () => {
     front = await startEngineFront();
     stage = await startStage({ local: { url: 'unix:///var/run/docker.sock' }, plain: { url: `tcp://127.0.0.1:${front.port}` } });
+  });
+
+  afterEach(async ({ task }) => {
+    await stage?.api.expectNoLeftovers(task);
   });
 
   afterAll(async () => {
@@ -154,6 +159,10 @@ describe('tcp:// with mutual TLS', () => {
       wrongca: { url, tls_cert_path: made.strangerDir },
       distrust: { url, tls_cert_path: made.distrustingDir },
     });
+  });
+
+  afterEach(async ({ task }) => {
+    await stage?.api.expectNoLeftovers(task);
   });
 
   afterAll(async () => {
@@ -235,6 +244,10 @@ describe('ssh://', () => {
       { local: { url: 'unix:///var/run/docker.sock' }, remote: { url: `ssh://root@127.0.0.1:${ssh.port}` } },
       { SSH_AUTH_SOCK: ssh.agentSocket },
     );
+  });
+
+  afterEach(async ({ task }) => {
+    await stage?.api.expectNoLeftovers(task);
   });
 
   afterAll(async () => {
