@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
 import type { RunRecord } from '../../../src/lib/runs/run-record.ts';
-import { buildRunnerVariants } from '../../support/runner-variants.ts';
+import { buildRunnerVariants, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { managedContainersFor, managedVolumesFor } from '../../support/managed-containers.ts';
 import { expectNothingLeftOfRuns, removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
 import { bash, makeWorld, type RunsWorld } from '../runs/harness.ts';
@@ -18,8 +18,7 @@ import { bash, makeWorld, type RunsWorld } from '../runs/harness.ts';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BIN = path.join(ROOT, 'bin/runbook-live.mjs');
 const CHECK = 'RUN-runner-image/contract-smoke';
-// The variant under a tag of this file's own, so another suite removing the shared
-// `runbook-live-test/runner-*:latest` tags mid-run cannot pull the image from under us.
+// The variant under a tag of this file's own besides the variant's (also this file's own).
 const WRONG_CONTRACT = `runbook-live-test/runner-wrong-contract-version:cli-${randomUUID().slice(0, 8)}`;
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, htmlEntities: true, isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) });
@@ -78,11 +77,12 @@ function readJUnit(file: string) {
 
 beforeAll(async () => {
   await buildRunnerVariants();
-  await testDocker.getImage('runbook-live-test/runner-wrong-contract-version:latest').tag({ repo: WRONG_CONTRACT.split(':')[0], tag: WRONG_CONTRACT.split(':')[1] });
+  await testDocker.getImage(RUNNER_VARIANTS.find((v) => v.name === 'wrong-contract-version')!.image).tag({ repo: WRONG_CONTRACT.split(':')[0], tag: WRONG_CONTRACT.split(':')[1] });
 }, 180_000);
 
 afterAll(async () => {
   await removeImageTag(WRONG_CONTRACT);
+  await removeRunnerVariants();
 });
 
 describe('runbook-live check', () => {

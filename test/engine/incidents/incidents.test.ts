@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ensureRunnerImage } from '../../support/runner-image.ts';
-import { buildRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
+import { buildRunnerVariants, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { freePort, type RunningServer } from '../../support/server.ts';
 import { ROOT, RunsApi, unique } from '../runs/harness.ts';
 import { expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
@@ -129,6 +129,7 @@ afterAll(async () => {
     await server?.stop();
     await receiver?.close();
     world?.cleanup();
+    await removeRunnerVariants();
   }
 });
 
