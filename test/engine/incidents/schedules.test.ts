@@ -9,7 +9,9 @@ import { startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR
 
 // Scheduled checks on the built server against the real engine: `every=` blocks run on their
 // interval with trigger `schedule`, the first one interval after start, and a check that is
-// still running when it comes due again is skipped rather than stacked.
+// still running when it comes due again is skipped rather than stacked. The exact rules are
+// proven on an injected clock in test/unit/schedules/scheduler.test.ts; the server takes no
+// clock, so here they are checked on the wall clock, within tolerances.
 
 const TICK = 'RUN-schedules/tick';
 const SLOW = 'RUN-schedules/slow';
