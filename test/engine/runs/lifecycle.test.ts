@@ -78,11 +78,16 @@ afterEach(async ({ task }) => {
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await removeImageTag(OK_TAG);
-  await removeImageTag(FAIL_TAG);
-  await removeImageTag(SLOW_TAG);
-  world?.cleanup();
+  try {
+    // Once more for every run of the file: nothing may turn up after its test's own check.
+    await api?.expectNoLeftovers();
+  } finally {
+    await server?.stop();
+    await removeImageTag(OK_TAG);
+    await removeImageTag(FAIL_TAG);
+    await removeImageTag(SLOW_TAG);
+    world?.cleanup();
+  }
 });
 
 describe('runs against the real engine', () => {

@@ -44,8 +44,13 @@ afterEach(async ({ task }) => {
 });
 
 afterAll(async () => {
-  await server?.stop();
-  world?.cleanup();
+  try {
+    // Once more for every run of the file: nothing may turn up after its test's own check.
+    await api?.expectNoLeftovers();
+  } finally {
+    await server?.stop();
+    world?.cleanup();
+  }
 });
 
 describe('run queue with concurrency 1', () => {

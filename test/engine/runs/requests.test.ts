@@ -48,8 +48,13 @@ afterEach(async ({ task }) => {
 });
 
 afterAll(async () => {
-  await server?.stop();
-  world?.cleanup();
+  try {
+    // Once more for every run of the file: nothing may turn up after its test's own check.
+    await api?.expectNoLeftovers();
+  } finally {
+    await server?.stop();
+    world?.cleanup();
+  }
 });
 
 /** Every run the server has recorded for a block. */

@@ -28,10 +28,15 @@ afterEach(async ({ task }) => {
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await removeImageTag(TEST_TAG);
-  expect(await imageIdOf(TEST_TAG)).toBeNull();
-  rmSync(dataDir, { recursive: true, force: true });
+  try {
+    // Once more for every run of the file: nothing may turn up after its test's own check.
+    await api?.expectNoLeftovers();
+  } finally {
+    await server?.stop();
+    await removeImageTag(TEST_TAG);
+    expect(await imageIdOf(TEST_TAG)).toBeNull();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 /** The shipped runbook's block with this name (ids are `<doc>/<name>`). */
