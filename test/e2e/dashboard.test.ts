@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { startServer, warmUp, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
-import { expectNoContainersOfRuns } from '../support/docker-leftovers.ts';
+import { expectNothingLeftOfRuns } from '../support/docker-leftovers.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const block = (info: string, source: string) => `\`\`\`${info}\n${source}\n\`\`\``;
 const FLAKY = block('bash { name=flaky check }', `docker run --rm python:3.13-slim python3 -c "import time; time.sleep(2); raise SystemExit(4)"`);
@@ -83,14 +84,16 @@ async function apiRows(): Promise<ApiRow[]> {
 
 /** Waits until no check is queued or running, and remembers the runs it saw. */
 async function settle(timeoutMs = 45_000): Promise<ApiRow[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await apiRows();
-    for (const row of rows) if (row.lastRun) runIds.add(row.lastRun.id);
-    if (!rows.some((r) => r.status === 'running' || r.status === 'queued')) return rows;
-    if (Date.now() > deadline) throw new Error(`runs still going: ${JSON.stringify(rows.map((r) => [r.key, r.status]))}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  let rows: ApiRow[] = [];
+  return pollUntil(
+    () => `the runs to end; still going: ${JSON.stringify(rows.filter((r) => r.status === 'running' || r.status === 'queued').map((r) => [r.key, r.status]))}`,
+    async () => {
+      rows = await apiRows();
+      for (const row of rows) if (row.lastRun) runIds.add(row.lastRun.id);
+      return rows.some((r) => r.status === 'running' || r.status === 'queued') ? undefined : rows;
+    },
+    { timeoutMs, everyMs: 250 },
+  );
 }
 
 const row = (key: string) => page.locator(`tr.check-row[data-key="${key}"]`);
@@ -235,7 +238,7 @@ describe('the smoke dashboard in a real browser', () => {
     const runs = ((await (await fetch(`${server.url}/api/runs?doc=RUN-demo`)).json()) as { runs: Array<{ id: string; trigger: string; blockId: string }> }).runs;
     expect(runs.filter((r) => r.trigger === 'run-all').map((r) => r.blockId).sort()).toEqual(['RUN-demo/broken', 'RUN-demo/flaky', 'RUN-demo/quick']);
     for (const run of runs) runIds.add(run.id);
-    await expectNoContainersOfRuns(runIds);
+    await expectNothingLeftOfRuns(runIds);
   });
 
   // A regression test: this once went wrong.

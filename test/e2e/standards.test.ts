@@ -5,7 +5,8 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startServer, warmUp, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
-import { expectNoContainersOfRuns } from '../support/docker-leftovers.ts';
+import { expectNothingLeftOfRuns } from '../support/docker-leftovers.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const block = (info: string, source: string) => `\`\`\`${info}\n${source}\n\`\`\``;
 const BODY = [
@@ -60,14 +61,9 @@ async function checks(): Promise<ApiRow[]> {
   return (await getJson<{ rows: ApiRow[] }>('/api/checks')).rows;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** `pollUntil` with this file's patience: runs here start containers. */
+function until<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+  return pollUntil(what, probe, { timeoutMs: 30_000, everyMs: 200 });
 }
 
 /** Starts a run of a check through the API and waits for its verdict. */
@@ -218,7 +214,7 @@ describe('standard endpoints of a real server', () => {
     expect(after.samples.get('runbook_live_incidents_open{check="RUN-std/bad",target="local",kind="exit_nonzero"}')).toBe(1);
     expect(after.samples.get('runbook_live_check_last_duration_seconds{check="RUN-std/bad",target="local"}')).toBeCloseTo(seconds(again), 3);
 
-    await expectNoContainersOfRuns(runIds);
+    await expectNothingLeftOfRuns(runIds);
   });
 
   it('GET /api/checks has the same rows, keys and statuses as the dashboard page', async () => {

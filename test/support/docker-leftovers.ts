@@ -1,5 +1,5 @@
 import Dockerode from 'dockerode';
-import { expect } from 'vitest';
+import { expect, TestRunner } from 'vitest';
 
 /** The engine the tests run against (DOCKER_TEST_URL as unix:///path, else the default socket). */
 export const testDocker = new Dockerode({
@@ -13,6 +13,12 @@ export interface LeftoverContainer {
   state: string;
   runId: string;
   blockId: string;
+}
+
+/** A managed volume as the engine lists it. */
+export interface LeftoverVolume {
+  name: string;
+  runId: string;
 }
 
 /**
@@ -35,14 +41,61 @@ export async function containersOfRuns(runIds: Iterable<string>): Promise<Leftov
     }));
 }
 
+/** Volumes labelled `runbook-live.managed=true` whose `runbook-live.run-id` is one of `runIds` (scoped like `containersOfRuns`). */
+export async function volumesOfRuns(runIds: Iterable<string>): Promise<LeftoverVolume[]> {
+  const wanted = new Set(runIds);
+  if (wanted.size === 0) return [];
+  const { Volumes } = await testDocker.listVolumes({ filters: { label: ['runbook-live.managed=true'] } });
+  return (Volumes ?? [])
+    .filter((v) => wanted.has(v.Labels?.['runbook-live.run-id'] ?? ''))
+    .map((v) => ({ name: v.Name, runId: v.Labels['runbook-live.run-id'] ?? '' }));
+}
+
 /**
- * Asserts that no container of these runs is left on the engine. Leftovers are removed
- * before the assertion fails, so one leak does not cascade into the following tests.
+ * Asserts that no container and no volume of these runs is left on the engine, failing with
+ * each leftover and who started its run: `owner` names it, or maps a run id to it, and defaults
+ * to the test running now (in a test or its afterEach). Leftovers are removed before the
+ * assertion fails, so one leak does not cascade into the following tests; nothing outside
+ * these runs is touched.
  */
-export async function expectNoContainersOfRuns(runIds: Iterable<string>): Promise<void> {
-  const left = await containersOfRuns(runIds);
-  for (const container of left) await testDocker.getContainer(container.id).remove({ force: true, v: true }).catch(() => {});
-  expect(left.map((c) => `${c.name} (run ${c.runId}, block ${c.blockId}, ${c.state})`)).toEqual([]);
+export async function expectNothingLeftOfRuns(runIds: Iterable<string>, owner: string | ((runId: string) => string) = currentTestName()): Promise<void> {
+  const ownerOf = typeof owner === 'string' ? () => owner : owner;
+  const ids = new Set(runIds);
+  const containers = await containersOfRuns(ids);
+  for (const container of containers) await testDocker.getContainer(container.id).remove({ force: true, v: true }).catch(() => {});
+  // Volumes after containers: a volume still mounted cannot go.
+  const volumes = await volumesOfRuns(ids);
+  for (const volume of volumes) await testDocker.getVolume(volume.name).remove({ force: true }).catch(() => {});
+  expect(
+    [
+      ...containers.map((c) => `container ${c.name} of run ${c.runId} (block ${c.blockId}, ${c.state}), started by ${ownerOf(c.runId)}`),
+      ...volumes.map((v) => `volume ${v.name} of run ${v.runId}, started by ${ownerOf(v.runId)}`),
+    ],
+    'containers and volumes left on the engine',
+  ).toEqual([]);
+}
+
+/** The test running now, as leftover messages name it; outside a test, the file's hooks. */
+export function currentTestName(): string {
+  const test = TestRunner.getCurrentTest();
+  return test ? `test "${test.fullTestName}"` : "this file's beforeAll/afterAll";
+}
+
+/**
+ * Containers of an image build's RUN step whose command contains `command` and whose
+ * environment has `env` (`KEY=value`): the classic builder labels none of them, but passes the
+ * build args to the step as environment, so a per-run build arg tells this run's apart from
+ * those of other runs building the same fixture on the same engine.
+ */
+export async function buildStepContainers(command: string, env: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const listed of await testDocker.listContainers({ all: true })) {
+    if (!listed.Command.includes(command)) continue;
+    const details = await testDocker.getContainer(listed.Id).inspect().catch(() => null);
+    // Gone between listing and inspecting: the engine removed it, which is what tests wait for.
+    if (details?.Config.Env?.includes(env)) found.push(`${listed.Id.slice(0, 12)} ${details.State.Status}`);
+  }
+  return found;
 }
 
 /** Removes an image tag (the image itself goes too when no other tag holds it); a missing tag is fine. */

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 /** Repository root (this file lives in test/support/). */
@@ -7,12 +8,17 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const GOOD_RUNNER_DIR = path.join(ROOT, 'examples/runner');
 /** One build context per known-bad variant: test/fixtures/runners/<name>/Dockerfile. */
 const VARIANTS_DIR = path.join(ROOT, 'test/fixtures/runners');
+/**
+ * The tag of this test file's variants (each test file runs in a process of its own): a file of
+ * another test run on the same engine builds and removes its own tags, never this file's.
+ */
+const FILE_TAG = `file-${randomUUID().slice(0, 8)}`;
 
 /** A known-bad runner image that breaks exactly one rule of the contract smoke check. */
 export interface RunnerVariant {
   /** Directory name under test/fixtures/runners/. */
   readonly name: string;
-  /** Local tag the variant is built as: `runbook-live-test/runner-<name>:latest`. */
+  /** Local tag the variant is built as: `runbook-live-test/runner-<name>:file-<random>`, this test file's own. */
   readonly image: string;
   /** The label of the one smoke-check assertion this variant fails (the runbook's `name:`). */
   readonly breaks: string;
@@ -20,7 +26,7 @@ export interface RunnerVariant {
 
 const variant = (name: string, breaks: string): RunnerVariant => ({
   name,
-  image: `runbook-live-test/runner-${name}:latest`,
+  image: `runbook-live-test/runner-${name}:${FILE_TAG}`,
   breaks,
 });
 
@@ -72,8 +78,8 @@ export async function buildRunnerVariants(baseImage = 'skriptoteket-runner:lates
 }
 
 /**
- * Test tear-down: removes the variant tags (never the good runner, which other tests share).
- * A tag that is already gone is fine.
+ * Test tear-down: removes this file's variant tags (never the good runner, which other tests
+ * share; the layers stay cached for the next file). A tag that is already gone is fine.
  */
 export async function removeRunnerVariants(): Promise<void> {
   for (const { image } of RUNNER_VARIANTS) {

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { pollUntil } from './poll.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The built server: this test run's own build (see build-site.ts), else dist/ (for the benches). */
+const ENTRY = path.join(process.env.RUNBOOK_LIVE_TEST_BUILD ?? path.join(ROOT, 'dist'), 'server/entry.mjs');
 
 /** A built runbook-live server running as a child process. */
 export interface RunningServer {
@@ -25,11 +29,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `dist/server/entry.mjs` (built by the global setup) with the given environment. */
+/**
+ * Starts the built server (this run's build, see build-site.ts) with the given environment and
+ * waits until it answers. A server that exits or does not answer within 20 s fails the start
+ * at once, with everything it printed; it is not tried again.
+ */
 export async function startServer(env: Record<string, string>, port?: number): Promise<RunningServer> {
   const chosen = port ?? (await freePort());
   let log = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/entry.mjs')], {
+  const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(chosen), ASTRO_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,17 +45,21 @@ export async function startServer(env: Record<string, string>, port?: number): P
   child.stdout!.on('data', (chunk) => (log += chunk));
   child.stderr!.on('data', (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${chosen}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before listening:\n${log}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.status < 500) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`server did not listen on ${url} within 20 s:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await pollUntil(
+      () => `the server to listen on ${url}; it printed:\n${log}`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited with ${child.exitCode ?? child.signalCode} before listening:\n${log}`);
+        // Not listening yet: the connection is refused.
+        const response = await fetch(`${url}/healthz`).catch(() => null);
+        return response !== null && response.status < 500;
+      },
+      { timeoutMs: 20_000 },
+    );
+  } catch (error) {
+    // A server that did not come up is not left running behind the failed test.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
   }
   return {
     url,
@@ -64,9 +76,8 @@ export async function startServer(env: Record<string, string>, port?: number): P
 }
 
 /**
- * Loads every route module once, right after start. The server imports page chunks lazily,
- * and dist/ is shared: a rebuild by another test run while this server runs would otherwise
- * make a route's first request fail with a missing chunk.
+ * Loads every route module once, right after start: the server imports page chunks lazily,
+ * so without this a test's first request to a route would also pay for loading its code.
  */
 export async function warmUp(url: string, routes: string[]): Promise<void> {
   for (const route of routes) {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildRunnerVariants, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { managedVolumesFor } from '../../support/managed-containers.ts';
 import { unique, waitForRunningContainer, type RunsApi } from '../runs/harness.ts';
-import { CHECK_BLOCK, expectNoManagedResources, expectNothingLeftOf, startShippedServer } from './support.ts';
+import { CHECK_BLOCK, expectNothingLeftOf, startShippedServer } from './support.ts';
 
 // The shipped contract check when it cannot run (missing image) or is cancelled: the run ends
 // with the right failure kind and leaves neither its container nor its /work volume behind.
@@ -17,11 +17,15 @@ beforeAll(async () => {
   ({ api, cleanup: stopServer } = await startShippedServer());
 });
 
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
+});
+
 afterAll(async () => {
   try {
+    // Every run of this file, whoever started it; never other runs' resources on the engine.
     await api?.expectNoLeftovers();
     for (const runId of api?.runIds ?? []) await expectNothingLeftOf(runId);
-    await expectNoManagedResources();
   } finally {
     await stopServer?.();
     await removeRunnerVariants();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildRunnerVariants, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { imageIdOf } from '../../support/docker-leftovers.ts';
 import type { RunningServer } from '../../support/server.ts';
 import type { RunJson, RunsApi } from '../runs/harness.ts';
-import { CHECK_BLOCK, checkStep, expectNoManagedResources, expectNothingLeftOf, labelsWith, shippedExpectations, startShippedServer } from './support.ts';
+import { CHECK_BLOCK, checkStep, expectNothingLeftOf, labelsWith, shippedExpectations, startShippedServer } from './support.ts';
 
 // The SHIPPED contract check (content/runbooks/runbook-runner-image.md, block contract-smoke)
 // run through the HTTP API of the built server on the shipped runbook-live.yaml: against the
@@ -31,11 +31,16 @@ beforeAll(async () => {
   ({ server, api, cleanup: stopServer } = await startShippedServer());
 });
 
+// The variant runs are started in a beforeAll, so they belong to no test: the afterAll checks them.
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
+});
+
 afterAll(async () => {
   try {
+    // Every run of this file, whoever started it; never other runs' resources on the engine.
     await api?.expectNoLeftovers();
     for (const runId of api?.runIds ?? []) await expectNothingLeftOf(runId);
-    await expectNoManagedResources();
   } finally {
     await stopServer?.();
     await removeRunnerVariants();

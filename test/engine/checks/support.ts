@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { expect } from 'vitest';
-import { testDocker } from '../../support/docker-leftovers.ts';
 import { managedContainersFor, managedVolumesFor } from '../../support/managed-containers.ts';
 import { startServer, type RunningServer } from '../../support/server.ts';
 import { ROOT, RunsApi, type RunJson } from '../runs/harness.ts';
@@ -78,19 +77,4 @@ export async function startShippedServer(): Promise<{ server: RunningServer; api
 export async function expectNothingLeftOf(runId: string): Promise<void> {
   const [containers, volumes] = await Promise.all([managedContainersFor(runId), managedVolumesFor(runId)]);
   expect({ runId, containers, volumes }).toEqual({ runId, containers: [], volumes: [] });
-}
-
-/** Everything on the engine labelled `runbook-live.managed=true`. */
-export async function allManaged(): Promise<{ containers: string[]; volumes: string[] }> {
-  const containers = await testDocker.listContainers({ all: true, filters: { label: ['runbook-live.managed=true'] } });
-  const { Volumes } = await testDocker.listVolumes({ filters: { label: ['runbook-live.managed=true'] } });
-  return {
-    containers: containers.map((c) => `${c.Id.slice(0, 12)} run ${c.Labels?.['runbook-live.run-id'] ?? '?'} (${c.State})`),
-    volumes: (Volumes ?? []).map((v) => `${v.Name.slice(0, 12)} run ${v.Labels?.['runbook-live.run-id'] ?? '?'}`),
-  };
-}
-
-/** Asserts that nothing labelled `runbook-live.managed=true` is left on the engine at all. */
-export async function expectNoManagedResources(): Promise<void> {
-  expect(await allManaged()).toEqual({ containers: [], volumes: [] });
 }

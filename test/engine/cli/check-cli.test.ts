@@ -7,9 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
 import type { RunRecord } from '../../../src/lib/runs/run-record.ts';
-import { buildRunnerVariants } from '../../support/runner-variants.ts';
+import { buildRunnerVariants, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { managedContainersFor, managedVolumesFor } from '../../support/managed-containers.ts';
-import { removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
+import { expectNothingLeftOfRuns, removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
 import { bash, makeWorld, type RunsWorld } from '../runs/harness.ts';
 
 // `runbook-live check` as a pipeline runs it: bin/runbook-live.mjs spawned with this Node (24),
@@ -18,8 +18,7 @@ import { bash, makeWorld, type RunsWorld } from '../runs/harness.ts';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BIN = path.join(ROOT, 'bin/runbook-live.mjs');
 const CHECK = 'RUN-runner-image/contract-smoke';
-// The variant under a tag of this file's own, so another suite removing the shared
-// `runbook-live-test/runner-*:latest` tags mid-run cannot pull the image from under us.
+// The variant under a tag of this file's own besides the variant's (also this file's own).
 const WRONG_CONTRACT = `runbook-live-test/runner-wrong-contract-version:cli-${randomUUID().slice(0, 8)}`;
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, htmlEntities: true, isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) });
@@ -78,11 +77,12 @@ function readJUnit(file: string) {
 
 beforeAll(async () => {
   await buildRunnerVariants();
-  await testDocker.getImage('runbook-live-test/runner-wrong-contract-version:latest').tag({ repo: WRONG_CONTRACT.split(':')[0], tag: WRONG_CONTRACT.split(':')[1] });
+  await testDocker.getImage(RUNNER_VARIANTS.find((v) => v.name === 'wrong-contract-version')!.image).tag({ repo: WRONG_CONTRACT.split(':')[0], tag: WRONG_CONTRACT.split(':')[1] });
 }, 180_000);
 
 afterAll(async () => {
   await removeImageTag(WRONG_CONTRACT);
+  await removeRunnerVariants();
 });
 
 describe('runbook-live check', () => {
@@ -98,14 +98,15 @@ describe('runbook-live check', () => {
   };
   // A fresh DATA_DIR per test, so the runs stored there are exactly that test's runs.
   afterEach(async () => {
-    for (const dir of dataDirs) {
-      for (const run of storedRuns(dir)) {
-        expect(await managedContainersFor(run.id), `containers of run ${run.id}`).toEqual([]);
-        expect(await managedVolumesFor(run.id), `volumes of run ${run.id}`).toEqual([]);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const runIds = dataDirs.flatMap((dir) => storedRuns(dir).map((run) => run.id));
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
     dataDirs = [];
+    // Removes what is left (of these runs only) and fails naming the test.
+    await expectNothingLeftOfRuns(runIds);
+    for (const runId of runIds) {
+      expect(await managedContainersFor(runId), `containers of run ${runId}`).toEqual([]);
+      expect(await managedVolumesFor(runId), `volumes of run ${runId}`).toEqual([]);
+    }
   });
 
   it('passes the shipped contract smoke check by its short name and writes a JUnit file', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import Dockerode from 'dockerode';
-import { toDockerodeOptions } from '../../../src/lib/docker/docker-target.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BuildContextError } from '../../../src/lib/docker/errors.ts';
+import { buildStepContainers } from '../../support/docker-leftovers.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { engineClient, expectNoManagedLeftovers, fixtureDir, outputRecorder, uniqueRunId, waitForBaseImage } from './support.ts';
 
 const client = engineClient();
@@ -19,8 +19,10 @@ describe('DockerodeClient.buildImage (real engine)', () => {
     await waitForBaseImage(client);
   });
 
-  afterEach(async () => {
-    await expectNoManagedLeftovers(client);
+  beforeEach(() => client.newScope());
+
+  afterEach(async ({ task }) => {
+    await expectNoManagedLeftovers(client, task);
   });
 
   afterAll(async () => {
@@ -104,18 +106,17 @@ describe('DockerodeClient.buildImage (real engine)', () => {
     const controller = new AbortController();
     const started = performance.now();
     const result = await client.buildImage(
-      { contextDir: fixtureDir('slow'), tags: [fixtureTag('slow')], noCache: true },
+      // The build arg reaches the step as environment, marking its container as this test's.
+      { contextDir: fixtureDir('slow'), tags: [fixtureTag('slow')], noCache: true, buildArgs: { TEST_SCOPE: client.scope } },
       { signal: controller.signal, onLog: (line) => line === 'slow step started' && controller.abort() },
     );
     expect(result).toMatchObject({ ok: false, cancelled: true });
     expect(performance.now() - started).toBeLessThan(20_000);
 
     // The engine notices the dropped connection and removes the step's container (forcerm).
-    const engine = new Dockerode(toDockerodeOptions(client.target));
-    const stepContainers = async (): Promise<number> =>
-      (await engine.listContainers({ all: true })).filter((c) => c.Command.includes('slow step started')).length;
-    const deadline = Date.now() + 15_000;
-    while ((await stepContainers()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const stepContainers = async (): Promise<number> => (await buildStepContainers('slow step started', `TEST_SCOPE=${client.scope}`)).length;
+    let left = 0;
+    await pollUntil(() => `the engine to remove the cancelled step's container (${left} left)`, async () => (left = await stepContainers()) === 0, { timeoutMs: 15_000, everyMs: 250 });
     expect(await stepContainers()).toBe(0);
   });
 

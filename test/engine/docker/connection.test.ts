@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDockerTarget, toDockerodeOptions } from '../../../src/lib/docker/docker-target.ts';
 import { DockerodeClient } from '../../../src/lib/docker/dockerode-client.ts';
 import { DockerUnreachableError, InvalidDockerTargetError } from '../../../src/lib/docker/errors.ts';
@@ -11,8 +11,10 @@ import { engineClient, expectNoManagedLeftovers } from './support.ts';
 const client = engineClient();
 
 describe('engine connection (real engine)', () => {
-  afterEach(async () => {
-    await expectNoManagedLeftovers(client);
+  beforeEach(() => client.newScope());
+
+  afterEach(async ({ task }) => {
+    await expectNoManagedLeftovers(client, task);
   });
 
   it('pings the engine and reports its versions', async () => {

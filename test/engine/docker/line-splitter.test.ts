@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContextFilter } from '../../../src/lib/docker/build-context.ts';
 import { BuildEventReader } from '../../../src/lib/docker/build-events.ts';
 import { LineSplitter } from '../../../src/lib/docker/line-splitter.ts';
@@ -7,8 +7,10 @@ import { engineClient, expectNoManagedLeftovers } from './support.ts';
 const client = engineClient();
 
 describe('stream helpers of the Docker layer', () => {
-  afterEach(async () => {
-    await expectNoManagedLeftovers(client);
+  beforeEach(() => client.newScope());
+
+  afterEach(async ({ task }) => {
+    await expectNoManagedLeftovers(client, task);
   });
 
   it('splits chunks into lines, holding partial lines and split UTF-8 characters', () => {

@@ -5,8 +5,9 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { extract, pack } from 'tar-fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MANAGED_LABEL, RUN_ID_LABEL } from '../../../src/lib/docker/labels.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { BASE_IMAGE, engineClient, expectNoManagedLeftovers, outputRecorder, uniqueRunId, waitForBaseImage } from './support.ts';
 
 const client = engineClient();
@@ -48,8 +49,10 @@ describe('volumes, archives and managed-resource cleanup (real engine)', () => {
     await waitForBaseImage(client);
   });
 
-  afterEach(async () => {
-    await expectNoManagedLeftovers(client);
+  beforeEach(() => client.newScope());
+
+  afterEach(async ({ task }) => {
+    await expectNoManagedLeftovers(client, task);
   });
 
   it('copies files into a created container, runs it and copies the result out', async () => {
@@ -94,16 +97,20 @@ describe('volumes, archives and managed-resource cleanup (real engine)', () => {
     const volume = await client.createVolume({ [RUN_ID_LABEL]: mine });
     // A running orphan must go too, as after a crash mid-run.
     const running = client.startAndWait(a);
-    while ((await client.listManaged()).find((x) => x.id === a)?.state !== 'running') await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(`orphan ${a} to be running`, async () => (await client.listManaged()).find((x) => x.id === a)?.state === 'running');
 
     const removed = await client.removeManaged({ [RUN_ID_LABEL]: mine });
     expect(removed.containers.sort()).toEqual([a, b].sort());
     expect(removed.volumes).toEqual([volume]);
-    expect((await client.listManaged()).map((x) => x.id)).toEqual([c]);
+    // Other test runs may have managed containers on this engine too: only this test's count.
+    expect((await client.listManaged()).filter((x) => client.inScope(x)).map((x) => x.id)).toEqual([c]);
     // The waiting run sees its container killed by the cleanup and still returns a result.
     expect((await running).exitCode).toBe(137);
 
-    const rest = await client.removeManaged();
+    // Without labels removeManaged() takes every managed container on the engine, other runs'
+    // as well; this test's scope label stands in for "all" so that it removes only its own.
+    const rest = await client.removeManaged(client.scopeLabels);
     expect(rest.containers).toEqual([c]);
+    expect(rest.volumes).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Dockerode from 'dockerode';
 import { ContainerStartError, ImageNotFoundError } from '../../../src/lib/docker/errors.ts';
 import { MANAGED_LABEL, RUN_ID_LABEL } from '../../../src/lib/docker/labels.ts';
@@ -15,8 +15,10 @@ describe('DockerodeClient.runContainer (real engine)', () => {
     await waitForBaseImage(client);
   });
 
-  afterEach(async () => {
-    await expectNoManagedLeftovers(client);
+  beforeEach(() => client.newScope());
+
+  afterEach(async ({ task }) => {
+    await expectNoManagedLeftovers(client, task);
   });
 
   it('streams output line by line while the container runs', async () => {

@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ensureRunnerImage } from '../../support/runner-image.ts';
-import { buildRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
+import { buildRunnerVariants, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { freePort, type RunningServer } from '../../support/server.ts';
 import { ROOT, RunsApi, unique } from '../runs/harness.ts';
+import { expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
+import { pollUntil } from '../../support/poll.ts';
 import {
-  eventually,
   startBuiltServer,
-  expectNothingLeftOfRuns,
   IncidentsApi,
   makeIncidentWorld,
   RUNNER_DIR,
@@ -42,7 +42,6 @@ let server: RunningServer;
 let api: RunsApi;
 let incidents: IncidentsApi;
 let proxy: SocketProxy | null = null;
-let runsBefore = new Set<string>();
 
 /** Incidents the tests open, by what they test. */
 const opened: { unreachable?: IncidentDetailJson; missingImage?: IncidentDetailJson; memory?: IncidentDetailJson; unclassified?: IncidentDetailJson } = {};
@@ -125,21 +124,18 @@ afterAll(async () => {
     await proxy?.close();
     rmSync(FAR_SOCKET, { force: true });
     if (api) await api.expectNoLeftovers();
-    if (api) await expectNothingLeftOfRuns(api.runIds);
+    if (api) await expectNothingLeftOfRuns(api.runIds, 'the tests of this file');
   } finally {
     await server?.stop();
     await receiver?.close();
     world?.cleanup();
+    await removeRunnerVariants();
   }
 });
 
-beforeEach(() => {
-  runsBefore = new Set(api.runIds);
-});
-
-afterEach(async () => {
+afterEach(async ({ task }) => {
   // Nothing labelled with this test's runs stays on the engine.
-  await expectNothingLeftOfRuns([...api.runIds].filter((id) => !runsBefore.has(id)));
+  await api.expectNoLeftovers(task);
 });
 
 describe('incidents from failed checks', () => {
@@ -178,7 +174,7 @@ describe('incidents from failed checks', () => {
     expect(second, second.message ?? '').toMatchObject({ status: 'passed', failureKind: null, target: 'far' });
     expect(proxy.connections()).toBeGreaterThan(0);
 
-    const resolved = await eventually('the unreachable incident to auto-resolve', async () => {
+    const resolved = await pollUntil('the unreachable incident to auto-resolve', async () => {
       const detail = await incidents.get(incident.id);
       return detail.status === 'resolved' ? detail : undefined;
     });
@@ -189,7 +185,7 @@ describe('incidents from failed checks', () => {
     expect(await incidents.list('?open=1')).toEqual([]);
 
     // A pass makes the server probe the host again: the row turns green.
-    const green = await eventually('the far row to show passing', async () => {
+    const green = await pollUntil('the far row to show passing', async () => {
       const current = await incidents.row(CHECK, 'far');
       return current.status === 'passing' ? current : undefined;
     });
@@ -238,7 +234,7 @@ describe('incidents from failed checks', () => {
 
     const second = await api.waitFinished((await api.start(CHECK, { vars: { RUNNER_IMAGE: IGNORES_MEMORY.image } })).id, 60_000);
     expect(second.status).toBe('failed');
-    const joined = await eventually('the second failure to join the incident', async () => {
+    const joined = await pollUntil('the second failure to join the incident', async () => {
       const detail = await incidents.get(incident.id);
       return detail.failures === 2 ? detail : undefined;
     });
@@ -408,7 +404,7 @@ describe('incidents from failed checks', () => {
     const passed = await api.waitFinished((await api.start(PROBE)).id);
     expect(passed, passed.message ?? '').toMatchObject({ status: 'passed' });
 
-    const mine = await eventually('incident.opened and incident.resolved for the probe incident', async () => {
+    const mine = await pollUntil('incident.opened and incident.resolved for the probe incident', async () => {
       const posted = receiver.received.filter((r) => (r.body.incident as { id?: string } | undefined)?.id === incident.id);
       return posted.length >= 2 ? posted : undefined;
     });

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../support/server.ts';
-import { isFinal, RunsApi, sleep, type RunJson } from '../runs/harness.ts';
-import { eventually, expectNothingLeftOfRuns, startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR, type IncidentWorld } from './support.ts';
+import { isFinal, RunsApi, type RunJson } from '../runs/harness.ts';
+import { currentTestName, expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
+import { pollUntil } from '../../support/poll.ts';
+import { startBuiltServer, FIXTURES, IncidentsApi, makeIncidentWorld, RUNNER_DIR, type IncidentWorld } from './support.ts';
 
 // Scheduled checks on the built server against the real engine: `every=` blocks run on their
 // interval with trigger `schedule`, the first one interval after start, and a check that is
-// still running when it comes due again is skipped rather than stacked.
+// still running when it comes due again is skipped rather than stacked. The exact rules are
+// proven on an injected clock in test/unit/schedules/scheduler.test.ts; the server takes no
+// clock, so here they are checked on the wall clock, within tolerances.
 
 const TICK = 'RUN-schedules/tick';
 const SLOW = 'RUN-schedules/slow';
@@ -48,23 +52,32 @@ runs:
   dash = new IncidentsApi(server.url);
 });
 
+afterEach(async () => {
+  // The scheduler starts runs on its own, through every test; those that have ended, whichever
+  // test saw them, leave nothing. Runs still going are stopped and checked in afterAll.
+  const ended = [...(await runsOf(TICK)), ...(await runsOf(SLOW))].filter((run) => isFinal(run.status));
+  await expectNothingLeftOfRuns(ended.map((run) => run.id), `the scheduler, by the end of ${currentTestName()}`);
+});
+
 afterAll(async () => {
   try {
     if (!server) return;
     // Take the schedules out of the doc (it is read on every request), so nothing new starts,
     // then let what is still going end before the server stops.
     world.docs.write(`runbooks/${FIXTURE}`, readFileSync(path.join(FIXTURES, FIXTURE), 'utf8').replace(/ every=\S+/g, ''));
-    await eventually('the schedules to be gone from the dashboard', async () => {
+    // `schedule` comes from the doc, `nextRunAt` from the scheduler's own state, which only a
+    // tick that read the new doc drops. Ticks never overlap and start their runs before they
+    // end, so once every row has neither, the scheduler has started all it ever will: no pause.
+    await pollUntil('the scheduler to drop the schedules', async () => {
       const rows = await dash.checks();
       return rows.every((row) => row.schedule === null && row.nextRunAt === null) ? rows : undefined;
     });
-    await sleep(1_200);
     const all = [...(await runsOf(TICK)), ...(await runsOf(SLOW))];
     for (const run of all) if (!isFinal(run.status)) await api.cancel(run.id);
     for (const run of all) await api.waitFinished(run.id, 20_000);
     const after = [...(await runsOf(TICK)), ...(await runsOf(SLOW))];
     expect(after.map((r) => r.id).sort()).toEqual(all.map((r) => r.id).sort());
-    await expectNothingLeftOfRuns(after.map((r) => r.id));
+    await expectNothingLeftOfRuns(after.map((r) => r.id), 'the scheduler');
   } finally {
     await server?.stop();
     world?.cleanup();
@@ -73,14 +86,13 @@ afterAll(async () => {
 
 describe('scheduled checks', () => {
   it('every=2s: at least two runs with trigger schedule within ~10 s, the first one interval after start; the row shows the schedule and the next run', async () => {
-    const finished = await eventually(
+    const finished = await pollUntil(
       'two finished scheduled runs of tick',
       async () => {
         const runs = (await runsOf(TICK)).filter((r) => isFinal(r.status));
         return runs.length >= 2 ? runs : undefined;
       },
-      10_000,
-      200,
+      { timeoutMs: 10_000, everyMs: 200 },
     );
     for (const run of finished) {
       expect(run, run.message ?? '').toMatchObject({ status: 'passed', trigger: 'schedule', actor: 'scheduler', target: 'local' });
@@ -105,14 +117,13 @@ describe('scheduled checks', () => {
   }, 30_000);
 
   it('every=1s on a 4 s check: never two runs at once, and the skips are counted', async () => {
-    const finished = await eventually(
+    const finished = await pollUntil(
       'two finished scheduled runs of slow',
       async () => {
         const runs = (await runsOf(SLOW)).filter((r) => isFinal(r.status));
         return runs.length >= 2 ? runs : undefined;
       },
-      25_000,
-      200,
+      { timeoutMs: 25_000, everyMs: 200 },
     );
     const runs = await runsOf(SLOW);
     for (const run of runs) expect(run).toMatchObject({ trigger: 'schedule', actor: 'scheduler' });

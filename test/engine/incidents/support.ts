@@ -4,10 +4,10 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { managedContainersFor, managedVolumesFor } from '../../support/managed-containers.ts';
 import { startServer, type RunningServer } from '../../support/server.ts';
 import { makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
-import { ROOT, sleep, type RunJson } from '../runs/harness.ts';
+import { ROOT, type RunJson } from '../runs/harness.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { DOCKER_SOCKET, pipeToEngine } from '../../support/engine-pipe.ts';
 
 export const FIXTURES = path.join(ROOT, 'test/fixtures/incidents');
@@ -96,17 +96,6 @@ export function makeIncidentWorld(options: { copyContent: boolean; fixtures: str
   };
 }
 
-/** Polls `probe` until it returns something other than undefined, or fails with `what`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   expect(response.status, `GET ${url}`).toBe(200);
@@ -131,13 +120,13 @@ export class IncidentsApi {
 
   /** Waits for the incident whose timeline mentions this run (incident bookkeeping follows the run's end). */
   async forRun(runId: string, timeoutMs = 10_000): Promise<IncidentDetailJson> {
-    return eventually(`an incident for run ${runId}`, async () => {
+    return pollUntil(`an incident for run ${runId}`, async () => {
       for (const incident of await this.list()) {
         const detail = await this.get(incident.id);
         if (detail.timeline.some((event) => event.runId === runId)) return detail;
       }
       return undefined;
-    }, timeoutMs, 150);
+    }, { timeoutMs, everyMs: 150 });
   }
 
   async action(id: string, action: 'acknowledge' | 'note' | 'resolve', body: Record<string, unknown> = {}, actor = 'oncall-test'): Promise<{ status: number; body: IncidentDetailJson }> {
@@ -168,16 +157,6 @@ export class IncidentsApi {
     expect(response.status, `GET ${pathname}`).toBe(200);
     return response.text();
   }
-}
-
-/** Asserts that the engine holds no container and no volume labelled with any of these run ids. */
-export async function expectNothingLeftOfRuns(runIds: Iterable<string>): Promise<void> {
-  const left: Array<{ runId: string; containers: string[]; volumes: string[] }> = [];
-  for (const runId of runIds) {
-    const [containers, volumes] = await Promise.all([managedContainersFor(runId), managedVolumesFor(runId)]);
-    if (containers.length + volumes.length > 0) left.push({ runId, containers, volumes });
-  }
-  expect(left).toEqual([]);
 }
 
 /**
@@ -264,33 +243,25 @@ function warmUpRoutes(docIds: string[]): Array<{ path: string; method: 'GET' | '
 }
 
 /**
- * `startServer`, tolerating one hazard of this shared machine: other test runs rebuild the
- * shared `dist/` (each vitest run's global setup runs `astro build`), and a server that starts
- * while a build is writing either exits at once (`Invalid URL` in `deserializeManifest`) or
- * answers 500 from a half-written chunk. Such a start is stopped and tried again once the
- * build has had time to finish; a server that keeps failing still fails the test. Every route
- * the tests use is requested once, so its chunk is loaded while `dist/` is whole.
+ * `startServer`, then every route the tests use requested once, so a route that cannot load
+ * fails the start now, loudly and with the server's output, rather than some test later.
+ * There are no retries: each test run builds a server of its own (build-site.ts), so no other
+ * run's build can rewrite it under a starting server, and a start that fails is a real failure.
  */
 export async function startBuiltServer(env: Record<string, string>, options: { port?: number; docIds?: string[] } = {}): Promise<RunningServer> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    let server: RunningServer | null = null;
-    try {
-      server = await startServer(env, options.port);
-      for (const route of warmUpRoutes(options.docIds ?? [])) {
-        const response = await fetch(`${server.url}${route.path}`, {
-          method: route.method,
-          ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{"text":"warm-up"}' } : {}),
-        });
-        const text = await response.text();
-        if (response.status >= 500) throw new Error(`${route.method} ${route.path} answered ${response.status} at start: ${text.slice(0, 500)}\n${server.output().slice(-2000)}`);
-      }
-      return server;
-    } catch (error) {
-      lastError = error;
-      await server?.stop();
-      await sleep(1_500);
+  const server = await startServer(env, options.port);
+  try {
+    for (const route of warmUpRoutes(options.docIds ?? [])) {
+      const response = await fetch(`${server.url}${route.path}`, {
+        method: route.method,
+        ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{"text":"warm-up"}' } : {}),
+      });
+      const text = await response.text();
+      if (response.status >= 500) throw new Error(`${route.method} ${route.path} answered ${response.status} at start: ${text.slice(0, 500)}\nThe server printed:\n${server.output()}`);
     }
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
-  throw lastError;
+  return server;
 }

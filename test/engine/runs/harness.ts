@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
-import { containersOfRuns, expectNoContainersOfRuns } from '../../support/docker-leftovers.ts';
+import { expect, TestRunner, type RunnerTestCase } from 'vitest';
+import { containersOfRuns, expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { doc, makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -123,13 +124,19 @@ export interface SseEvent {
   at: number;
 }
 
+/** Who started a run: the test it was started in, or the set-up (a `beforeAll`) outside any test. */
+function currentOwner(): RunnerTestCase | null {
+  return TestRunner.getCurrentTest() ?? null;
+}
+
 /**
- * The HTTP API of one server, keeping every run id it saw started so that the test file can
- * check the engine for leftovers of exactly those runs.
+ * The HTTP API of one server, keeping every run id it saw started, and by which test, so that
+ * each test can check the engine for leftovers of exactly its own runs.
  */
 export class RunsApi {
   readonly base: string;
   readonly runIds = new Set<string>();
+  readonly #owners = new Map<string, RunnerTestCase | null>();
 
   constructor(base: string) {
     this.base = base;
@@ -155,7 +162,10 @@ export class RunsApi {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const json = (await response.json()) as Record<string, unknown>;
-    if (response.status === 202 && typeof json.id === 'string') this.runIds.add(json.id);
+    if (response.status === 202 && typeof json.id === 'string' && !this.runIds.has(json.id)) {
+      this.runIds.add(json.id);
+      this.#owners.set(json.id, currentOwner());
+    }
     return { status: response.status, body: json };
   }
 
@@ -184,15 +194,15 @@ export class RunsApi {
 
   /** Polls the run until `done` holds; fails with the last state seen after `timeoutMs`. */
   async waitUntil(runId: string, done: (run: RunJson) => boolean, timeoutMs = 30_000): Promise<RunJson> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const run = await this.run(runId);
-      if (done(run)) return run;
-      if (Date.now() > deadline) {
-        throw new Error(`run ${runId} did not reach the expected state within ${timeoutMs} ms; last: ${run.status} ${run.message ?? ''}`);
-      }
-      await sleep(100);
-    }
+    let last: RunJson | undefined;
+    return pollUntil(
+      () => `run ${runId} to reach the expected state; last: ${last?.status} ${last?.message ?? ''}`,
+      async () => {
+        last = await this.run(runId);
+        return done(last) ? last : undefined;
+      },
+      { timeoutMs },
+    );
   }
 
   waitFinished(runId: string, timeoutMs = 30_000): Promise<RunJson> {
@@ -240,11 +250,14 @@ export class RunsApi {
   }
 
   /**
-   * Brings every run this API started to an end (cancelling any still going), then asserts
-   * that no container labelled with their run ids is left on the engine.
+   * Brings runs this API started to an end (cancelling any still going), then asserts that no
+   * container or volume labelled with their run ids is left on the engine, naming the test that
+   * started each. With `test` (in an afterEach: `({ task }) => api.expectNoLeftovers(task)`),
+   * only the runs that test started; without, every run, set-up ones included (for afterAll).
    */
-  async expectNoLeftovers(): Promise<void> {
-    for (const runId of this.runIds) {
+  async expectNoLeftovers(test?: RunnerTestCase): Promise<void> {
+    const runIds = [...this.runIds].filter((id) => test === undefined || this.#owners.get(id) === test);
+    for (const runId of runIds) {
       const response = await fetch(`${this.base}/api/runs/${runId}`).catch(() => null);
       if (!response || response.status !== 200) continue;
       const run = (await response.json()) as RunJson;
@@ -253,7 +266,10 @@ export class RunsApi {
         await this.waitFinished(runId, 15_000).catch(() => {});
       }
     }
-    await expectNoContainersOfRuns(this.runIds);
+    await expectNothingLeftOfRuns(runIds, (runId) => {
+      const owner = this.#owners.get(runId);
+      return owner ? `test "${owner.fullTestName}"` : 'the set-up (beforeAll)';
+    });
   }
 }
 
@@ -273,15 +289,5 @@ function parseFrame(frame: string): Omit<SseEvent, 'at'> | null {
 
 /** Polls the engine until a container of this run exists and is running. */
 export async function waitForRunningContainer(runId: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const containers = await containersOfRuns([runId]);
-    if (containers.some((c) => c.state === 'running')) return;
-    if (Date.now() > deadline) throw new Error(`no running container labelled runbook-live.run-id=${runId} within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  await pollUntil(`a running container labelled runbook-live.run-id=${runId}`, async () => (await containersOfRuns([runId])).some((c) => c.state === 'running'), { timeoutMs });
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../support/server.ts';
-import { containersOfRuns, imageIdOf, removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
-import { BASE_IMAGE, bash, makeWorld, RunsApi, sleep, SYSTEM_DIR, unique, waitForRunningContainer, type RunsWorld } from './harness.ts';
+import { buildStepContainers, containersOfRuns, imageIdOf, removeImageTag } from '../../support/docker-leftovers.ts';
+import { pollUntil } from '../../support/poll.ts';
+import { BASE_IMAGE, bash, makeWorld, RunsApi, SYSTEM_DIR, unique, waitForRunningContainer, type RunsWorld } from './harness.ts';
 
 // Runs through the HTTP API of a real server against the real engine: builds that pass and
 // fail, live output over SSE, cancel, timeout, and a target whose engine is not there.
@@ -26,7 +27,7 @@ ${bash('name=ticker timeout=30', `docker run --rm ${BASE_IMAGE} python3 -u -c "i
 ${bash('name=broken-build', `docker build -f Dockerfile.fail -t ${FAIL_TAG} .`)}
 ## Slow build
 
-${bash('name=slow-build', `docker build -f Dockerfile.slow -t ${SLOW_TAG} .`)}
+${bash('name=slow-build', `docker build -f Dockerfile.slow --build-arg TEST_SCOPE=${suffix} -t ${SLOW_TAG} .`)}
 ## Sleeper
 
 ${bash('name=sleeper', `docker run --rm ${BASE_IMAGE} sleep 60`)}
@@ -72,16 +73,21 @@ runs:
   api = new RunsApi(server.url);
 });
 
-afterEach(async () => {
-  await api.expectNoLeftovers();
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await removeImageTag(OK_TAG);
-  await removeImageTag(FAIL_TAG);
-  await removeImageTag(SLOW_TAG);
-  world?.cleanup();
+  try {
+    // Once more for every run of the file: nothing may turn up after its test's own check.
+    await api?.expectNoLeftovers();
+  } finally {
+    await server?.stop();
+    await removeImageTag(OK_TAG);
+    await removeImageTag(FAIL_TAG);
+    await removeImageTag(SLOW_TAG);
+    world?.cleanup();
+  }
 });
 
 describe('runs against the real engine', () => {
@@ -181,8 +187,8 @@ describe('runs against the real engine', () => {
     expect(performance.now() - asked).toBeLessThan(5_000);
     expect(await imageIdOf(SLOW_TAG)).toBeNull();
     // The engine drops the intermediate container of the interrupted step (it carries no run label).
-    const deadline = Date.now() + 10_000;
-    while ((await buildContainers()).length > 0 && Date.now() < deadline) await sleep(200);
+    let left: string[] = [];
+    await pollUntil(() => `the engine to drop the interrupted step's container: ${left.join(', ')}`, async () => (left = await buildContainers()).length === 0, { timeoutMs: 10_000, everyMs: 200 });
     expect(await buildContainers()).toEqual([]);
   });
 
@@ -225,8 +231,7 @@ describe('runs against the real engine', () => {
   });
 });
 
-/** Containers of the slow fixture build's RUN step (the builder's own, unlabelled). */
-async function buildContainers(): Promise<string[]> {
-  const all = await testDocker.listContainers({ all: true });
-  return all.filter((c) => c.Command.includes(SLOW_MARKER)).map((c) => `${c.Id.slice(0, 12)} ${c.State}`);
+/** Containers of this file's slow fixture build's RUN step (the builder's own, unlabelled; told apart by the build arg). */
+function buildContainers(): Promise<string[]> {
+  return buildStepContainers(SLOW_MARKER, `TEST_SCOPE=${suffix}`);
 }

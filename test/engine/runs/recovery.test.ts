@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startServer, type RunningServer } from '../../support/server.ts';
-import { containersOfRuns, expectNoContainersOfRuns } from '../../support/docker-leftovers.ts';
-import { BASE_IMAGE, bash, makeWorld, RunsApi, sleep, SYSTEM_DIR, waitForRunningContainer, type RunsWorld } from './harness.ts';
+import { containersOfRuns, expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
+import { watchContainerEvents } from '../../support/engine-events.ts';
+import { BASE_IMAGE, bash, makeWorld, RunsApi, SYSTEM_DIR, waitForRunningContainer, type RunsWorld } from './harness.ts';
 
 // A server killed mid-run leaves a running container and a `running` row behind; the next
 // server on the same DATA_DIR marks the run interrupted and removes the container.
@@ -33,7 +34,8 @@ runs:
 });
 
 afterEach(async () => {
-  await expectNoContainersOfRuns(allRunIds);
+  // Runs of two servers (one killed), so the test keeps their ids itself.
+  await expectNothingLeftOfRuns(allRunIds);
 });
 
 afterAll(async () => {
@@ -50,12 +52,15 @@ describe('restart after a crash', () => {
     await waitForRunningContainer(started.id);
     expect((await first.run(started.id)).status).toBe('running');
 
+    // What the engine does to the container from here on, in order, instead of a pause.
+    const engine = await watchContainerEvents(`runbook-live.run-id=${started.id}`);
+    onTestFinished(() => engine.close());
     await server.stop('SIGKILL');
     expect(server.process.signalCode).toBe('SIGKILL');
     // Nobody is left to stop it: the container outlives the server.
-    await sleep(300);
     expect((await containersOfRuns([started.id])).map((c) => c.state)).toEqual(['running']);
 
+    const restartedAt = Date.now();
     server = await startServer(world.env);
     const second = new RunsApi(server.url);
     const run = await second.run(started.id);
@@ -63,9 +68,11 @@ describe('restart after a crash', () => {
     expect(run.finishedAt).not.toBeNull();
     expect(run.message).toMatch(/server stopped/);
 
-    const deadline = Date.now() + 5_000;
-    while ((await containersOfRuns([started.id])).length > 0 && Date.now() < deadline) await sleep(100);
+    await engine.waitFor('destroy', 5_000);
     expect(await containersOfRuns([started.id])).toEqual([]);
+    // It lived on until the new server was starting: the engine stopped nothing before that.
+    expect(engine.events.filter((e) => e.at < restartedAt).map((e) => e.action)).toEqual([]);
+    expect(engine.events.map((e) => e.action)).toContain('die');
 
     // The stream of a run that ended before the restart says so at once.
     const events = await second.events(started.id, { timeoutMs: 5_000 });

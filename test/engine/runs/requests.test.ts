@@ -43,13 +43,18 @@ runs:
   api = new RunsApi(server.url);
 });
 
-afterEach(async () => {
-  await api.expectNoLeftovers();
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  world?.cleanup();
+  try {
+    // Once more for every run of the file: nothing may turn up after its test's own check.
+    await api?.expectNoLeftovers();
+  } finally {
+    await server?.stop();
+    world?.cleanup();
+  }
 });
 
 /** Every run the server has recorded for a block. */

@@ -23,15 +23,20 @@ beforeAll(async () => {
   api = new RunsApi(server.url);
 });
 
-afterEach(async () => {
-  await api.expectNoLeftovers();
+afterEach(async ({ task }) => {
+  await api.expectNoLeftovers(task);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await removeImageTag(TEST_TAG);
-  expect(await imageIdOf(TEST_TAG)).toBeNull();
-  rmSync(dataDir, { recursive: true, force: true });
+  try {
+    // Once more for every run of the file: nothing may turn up after its test's own check.
+    await api?.expectNoLeftovers();
+  } finally {
+    await server?.stop();
+    await removeImageTag(TEST_TAG);
+    expect(await imageIdOf(TEST_TAG)).toBeNull();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 /** The shipped runbook's block with this name (ids are `<doc>/<name>`). */

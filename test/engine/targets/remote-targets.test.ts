@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningServer } from '../../support/server.ts';
-import { eventually, expectNothingLeftOfRuns, startBuiltServer } from '../incidents/support.ts';
+import { pollUntil } from '../../support/poll.ts';
+import { expectNothingLeftOfRuns } from '../../support/docker-leftovers.ts';
+import { startBuiltServer } from '../incidents/support.ts';
 import { BASE_IMAGE, bash, makeWorld, RunsApi, SYSTEM_DIR, type RunJson, type RunsWorld } from '../runs/harness.ts';
 import {
   dashboard,
@@ -71,7 +73,7 @@ async function stopStage(stage: Stage | undefined): Promise<void> {
   if (!stage) return;
   try {
     await stage.api.expectNoLeftovers();
-    await expectNothingLeftOfRuns(stage.api.runIds);
+    await expectNothingLeftOfRuns(stage.api.runIds, `the tests on ${stage.server.url}`);
   } finally {
     await stage.server.stop();
     stage.world.cleanup();
@@ -91,10 +93,10 @@ function expectHello(run: RunJson, target: string): void {
 /** Waits until the dashboard reports the target reachable, and checks it names the real engine's versions. */
 async function expectReachable(stage: Stage, name: string): Promise<TargetHealthJson> {
   const engine = await engineVersion();
-  const health = await eventually(`target ${name} to be reported reachable`, async () => {
+  const health = await pollUntil(`target ${name} to be reported reachable`, async () => {
     const found = (await dashboard(stage.server.url)).targets.find((t) => t.name === name);
     return found?.reachable === true ? found : undefined;
-  }, 15_000, 200);
+  }, { timeoutMs: 15_000, everyMs: 200 });
   expect(health).toMatchObject({ name, reachable: true, engineVersion: engine.Version, apiVersion: engine.ApiVersion, error: null });
   return health;
 }
@@ -106,6 +108,10 @@ describe('tcp:// without TLS', () => {
   beforeAll(async () => {
     front = await startEngineFront();
     stage = await startStage({ local: { url: 'unix:///var/run/docker.sock' }, plain: { url: `tcp://127.0.0.1:${front.port}` } });
+  });
+
+  afterEach(async ({ task }) => {
+    await stage?.api.expectNoLeftovers(task);
   });
 
   afterAll(async () => {
@@ -155,6 +161,10 @@ describe('tcp:// with mutual TLS', () => {
     });
   });
 
+  afterEach(async ({ task }) => {
+    await stage?.api.expectNoLeftovers(task);
+  });
+
   afterAll(async () => {
     try {
       await stopStage(stage);
@@ -179,7 +189,7 @@ describe('tcp:// with mutual TLS', () => {
   it('a client certificate from another CA is refused: the run fails as docker_unreachable naming the host, and the dashboard shows the target unreachable', async () => {
     const host = `tcp://127.0.0.1:${front.port}`;
     // The background probe already finds both refused targets unreachable, before any run of theirs.
-    const probed = await eventually('the probe to mark wrongca and distrust unreachable', async () => {
+    const probed = await pollUntil('the probe to mark wrongca and distrust unreachable', async () => {
       const targets = (await dashboard(stage!.server.url)).targets.filter((t) => t.name === 'wrongca' || t.name === 'distrust');
       return targets.length === 2 && targets.every((t) => t.reachable === false) ? targets : undefined;
     });
@@ -234,6 +244,10 @@ describe('ssh://', () => {
       { local: { url: 'unix:///var/run/docker.sock' }, remote: { url: `ssh://root@127.0.0.1:${ssh.port}` } },
       { SSH_AUTH_SOCK: ssh.agentSocket },
     );
+  });
+
+  afterEach(async ({ task }) => {
+    await stage?.api.expectNoLeftovers(task);
   });
 
   afterAll(async () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { expect } from 'vitest';
-import { sleep, type RunJson } from '../runs/harness.ts';
+import type { RunJson } from '../runs/harness.ts';
+import { pollUntil } from '../../support/poll.ts';
 import { DOCKER_SOCKET, pipeToEngine } from '../../support/engine-pipe.ts';
 import { testDocker } from '../../support/docker-leftovers.ts';
 
@@ -170,23 +171,24 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** Resolves once something on 127.0.0.1:port greets like an SSH server. */
 async function waitForSshBanner(port: number, timeoutMs: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const banner = await new Promise<string>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      let text = '';
-      socket.setTimeout(1_000, () => socket.destroy());
-      socket.on('data', (chunk) => {
-        text += chunk.toString('latin1');
-        if (text.includes('\n')) socket.destroy();
+  await pollUntil(
+    () => `sshd to answer on 127.0.0.1:${port}; it printed:\n${log()}`,
+    async () => {
+      const banner = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        let text = '';
+        socket.setTimeout(1_000, () => socket.destroy());
+        socket.on('data', (chunk) => {
+          text += chunk.toString('latin1');
+          if (text.includes('\n')) socket.destroy();
+        });
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(text));
       });
-      socket.on('error', () => {});
-      socket.on('close', () => resolve(text));
-    });
-    if (banner.startsWith('SSH-2.0-')) return;
-    if (Date.now() > deadline) throw new Error(`sshd did not answer on 127.0.0.1:${port} within ${timeoutMs} ms:\n${log()}`);
-    await sleep(100);
-  }
+      return banner.startsWith('SSH-2.0-');
+    },
+    { timeoutMs },
+  );
 }
 
 export async function startSshHost(root: string, port: number): Promise<SshHost> {
@@ -231,11 +233,7 @@ export async function startSshHost(root: string, port: number): Promise<SshHost>
   };
   try {
     await waitForSshBanner(port, 10_000, () => log);
-    const deadline = Date.now() + 5_000;
-    while (!existsSync(agentSocket)) {
-      if (Date.now() > deadline) throw new Error(`ssh-agent did not create ${agentSocket}:\n${log}`);
-      await sleep(50);
-    }
+    await pollUntil(() => `ssh-agent to create ${agentSocket}; it printed:\n${log}`, () => existsSync(agentSocket), { timeoutMs: 5_000, everyMs: 50 });
     execFileSync('ssh-add', [clientKey], { env: { ...process.env, SSH_AUTH_SOCK: agentSocket }, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     await close();
