@@ -34,7 +34,8 @@ export async function freePort(): Promise<number> {
  * waits until it answers. A server that exits or does not answer within 20 s fails the start
  * at once, with everything it printed; it is not tried again.
  */
-export async function startServer(env: Record<string, string>, port?: number): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, port?: number, options: { ready?: (status: number) => boolean } = {}): Promise<RunningServer> {
+  const ready = options.ready ?? ((status: number) => status < 500);
   const chosen = port ?? (await freePort());
   let log = '';
   const child = spawn(process.execPath, [ENTRY], {
@@ -52,7 +53,7 @@ export async function startServer(env: Record<string, string>, port?: number): P
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited with ${child.exitCode ?? child.signalCode} before listening:\n${log}`);
         // Not listening yet: the connection is refused.
         const response = await fetch(`${url}/healthz`).catch(() => null);
-        return response !== null && response.status < 500;
+        return response !== null && ready(response.status);
       },
       { timeoutMs: 20_000 },
     );
