@@ -1,14 +1,17 @@
 // `runbook-live <command>`: the command-line entry point (bin/runbook-live.mjs loads it).
 // One module per verb: `check` runs contract checks headless for pipelines, `docs-check`
 // validates a docs folder against its contract. See the README.
-import { runCheckCommand } from './check-command.ts';
-import { runDocsCheckCommand } from './docs-check-command.ts';
 import type { CommandIo } from './command-io.ts';
 
-/** The verbs, each a module exporting a function from arguments and io to an exit code. */
-const COMMANDS: Record<string, (args: readonly string[], io: CommandIo) => Promise<number>> = {
-  check: runCheckCommand,
-  'docs-check': runDocsCheckCommand,
+type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
+
+/**
+ * The verbs, each a module exporting a function from arguments and io to an exit code. Loaded
+ * only when named, so `docs-check` never pays for loading Docker and the run machinery.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./check-command.ts')).runCheckCommand,
+  'docs-check': async () => (await import('./docs-check-command.ts')).runDocsCheckCommand,
 };
 
 const USAGE = `Usage: runbook-live <command> [options]
@@ -38,9 +41,9 @@ async function main(argv: string[]): Promise<number> {
     err: (text: string) => void pending.push(write(process.stderr, text)),
   };
   let code: number;
-  const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (run) {
-    code = await run(rest, io);
+  const load = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load) {
+    code = await (await load())(rest, io);
   } else if (command === '--help' || command === '-h' || command === 'help') {
     io.out(`${USAGE}\n`);
     code = 0;
