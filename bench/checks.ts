@@ -27,7 +27,7 @@ const median = (values: number[]) => quantile(values, 0.5);
 
 // --- the shipped check, read from the runbook, so the CLI side copies in the same files ---
 const runbook = readFileSync(path.join(ROOT, 'content/runbooks/runbook-runner-image.md'), 'utf8');
-const specText = /```yaml \{ check name=contract-smoke \}\n([\s\S]*?)\n```/.exec(runbook)?.[1];
+const specText = /```yaml \{ check name=contract-smoke[^}\n]*\}\n([\s\S]*?)\n```/.exec(runbook)?.[1];
 if (!specText) throw new Error('the shipped runbook has no ```yaml { check name=contract-smoke } block');
 interface Spec {
   timeout: string;
