@@ -52,7 +52,8 @@ export interface CoreSetup {
 /** Reads the systems configuration and points at the docs; opens no database and starts nothing. */
 export function readSetup(config: AppConfig): CoreSetup {
   const { systems, systemsProblem } = readSystems(config.systemsConfig);
-  return { systems, systemsProblem, docs: new DocsRepository(config.docsDir), catalog: new ProcedureCatalog(systems), targets: new DockerTargets(systems) };
+  const docs = new DocsRepository(config.docsDir, { repoDir: config.repoDir ?? null, rules: systems.docs.rules });
+  return { systems, systemsProblem, docs, catalog: new ProcedureCatalog(systems), targets: new DockerTargets(systems) };
 }
 
 /**
@@ -62,7 +63,7 @@ export function readSetup(config: AppConfig): CoreSetup {
 export async function createCore(config: AppConfig, options: CoreOptions, setup: CoreSetup = readSetup(config)): Promise<Core> {
   const { systems, systemsProblem, docs, catalog, targets } = setup;
   const server = options.mode === 'server';
-  const pages = server ? new RenderedDocCache(await createMarkdownRenderer()) : null;
+  const pages = server ? new RenderedDocCache(await createMarkdownRenderer(), { repoUrl: systems.repo.url ?? null }) : null;
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });

@@ -10,10 +10,12 @@ export const appConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** The systems configuration file: folders, variables and Docker targets per system. */
   SYSTEMS_CONFIG: z.string().min(1).default('./runbook-live.yaml'),
+  /** The repository the docs folder is in, when it is not the nearest folder above it holding `.git`. */
+  REPO_DIR: z.string().min(1).optional(),
 });
 
 /** Resolved configuration: absolute paths. */
-export type AppConfig = { docsDir: string; dataDir: string; systemsConfig: string };
+export type AppConfig = { docsDir: string; dataDir: string; systemsConfig: string; repoDir?: string | null };
 
 /** The environment is invalid; the message names each variable and what it must be. */
 export class InvalidConfigError extends Error {
@@ -32,5 +34,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     docsDir: path.resolve(cwd, parsed.data.DOCS_DIR),
     dataDir: path.resolve(cwd, parsed.data.DATA_DIR),
     systemsConfig: path.resolve(cwd, parsed.data.SYSTEMS_CONFIG),
+    repoDir: parsed.data.REPO_DIR ? path.resolve(cwd, parsed.data.REPO_DIR) : null,
   };
 }

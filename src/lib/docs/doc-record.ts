@@ -6,6 +6,9 @@ export interface Violation {
   field?: string;
   /** A stable kebab-case rule name, for filtering and tests. */
   rule: string;
+  /** 1-based line in the file, when the problem has one. */
+  line?: number;
+  column?: number;
   /** What is wrong and what is allowed, in a sentence. */
   message: string;
 }

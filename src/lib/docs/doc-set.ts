@@ -1,13 +1,19 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { DocRecord, Violation } from './doc-record.ts';
+import type { RuleSeverities } from './docs-rules.ts';
+import { toFindings, type Finding } from './findings.ts';
 import type { ResolvedContract } from './load-contract.ts';
+import type { RepositoryLocation } from './repository-root.ts';
 import type { Reference } from './scan-references.ts';
 import type { DocIndex } from './resolve-reference.ts';
 import { buildLinkGraph, type BrokenLink, type LinkGraph } from './link-graph.ts';
 
-/** Every doc of a docs folder at one moment, with links resolved and violations gathered. */
+/** Every doc of a docs folder at one moment, with links resolved and findings gathered. */
 export interface DocSet {
   docsDir: string;
+  /** Where the docs folder is in its repository. */
+  location: RepositoryLocation;
   contract: ResolvedContract;
   docs: DocRecord[];
   byId: Map<string, DocRecord>;
@@ -16,6 +22,8 @@ export interface DocSet {
   /** Every violation: the contract file's own, each doc's, and duplicate ids. */
   violations: Violation[];
   broken: BrokenLink[];
+  /** Violations and broken links at their configured severities (rules set to `off` left out). */
+  findings: Finding[];
   /** Changes whenever anything in the folder changes; render caches key on it. */
   version: number;
 }
@@ -23,10 +31,12 @@ export interface DocSet {
 /** Assembles a DocSet from already-validated records and their references. */
 export function assembleDocSet(input: {
   docsDir: string;
+  location: RepositoryLocation;
   contract: ResolvedContract;
   contractViolations: Violation[];
   docs: DocRecord[];
   referencesOf: (doc: DocRecord) => Reference[];
+  severities: RuleSeverities;
   version: number;
 }): DocSet {
   const byId = new Map<string, DocRecord>();
@@ -35,33 +45,49 @@ export function assembleDocSet(input: {
   for (const doc of input.docs) {
     const first = byId.get(doc.id);
     if (first) {
-      duplicateViolations.push({
-        file: doc.path,
-        field: 'id',
-        rule: 'id-duplicate',
-        message: `id '${doc.id}' is already used by ${first.path}; ids must be unique`,
-      });
+      duplicateViolations.push({ file: doc.path, field: 'id', rule: 'duplicate-id', message: `id '${doc.id}' is already used by ${first.path}; ids must be unique`, line: 1 });
     } else {
       byId.set(doc.id, doc);
     }
-    byPath.set(doc.path, byId.get(doc.id) === doc ? doc.id : first?.id ?? doc.id);
+    byPath.set(doc.path, byId.get(doc.id) === doc ? doc.id : (first?.id ?? doc.id));
   }
   const index: DocIndex = {
     hasId: (id) => byId.has(id),
     idForPath: (relativePath) => byPath.get(relativePath) ?? null,
-    repositoryPrefixes: [...new Set(['docs/', `${path.basename(input.docsDir)}/`])],
+    location: input.location,
+    entryAt: repositoryEntries(input.location.root),
   };
   const docs = [...byId.values()];
   const graph = buildLinkGraph(docs, input.referencesOf, index);
+  const violations = [...input.contractViolations, ...input.docs.flatMap((doc) => doc.violations), ...duplicateViolations];
   return {
     docsDir: input.docsDir,
+    location: input.location,
     contract: input.contract,
     docs,
     byId,
     graph,
     index,
-    violations: [...input.contractViolations, ...input.docs.flatMap((doc) => doc.violations), ...duplicateViolations],
+    violations,
     broken: graph.broken,
+    findings: toFindings(violations, graph.broken, input.severities, input.location),
     version: input.version,
+  };
+}
+
+/**
+ * Whether repository-relative paths exist, asked of the file system once each per set: a
+ * reference to a file outside the docs folder is valid when the file is there.
+ */
+function repositoryEntries(root: string): DocIndex['entryAt'] {
+  const seen = new Map<string, 'file' | 'folder' | null>();
+  return (relative) => {
+    let entry = seen.get(relative);
+    if (entry === undefined) {
+      const info = statSync(path.join(root, relative), { throwIfNoEntry: false });
+      entry = info?.isDirectory() ? 'folder' : info?.isFile() ? 'file' : null;
+      seen.set(relative, entry);
+    }
+    return entry;
   };
 }

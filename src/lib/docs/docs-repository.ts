@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocRecord, Violation } from './doc-record.ts';
-import { CONTRACT_PATH, InvalidDocsContractError, loadContract, resolveContract, type ResolvedContract } from './load-contract.ts';
-import { defaultDocsContract } from './default-contract.ts';
+import { CONTRACT_PATH, readContract, type ResolvedContract } from './load-contract.ts';
+import { ruleSeverities, type RuleSeverities, type Severity } from './docs-rules.ts';
+import { locateRepository, type RepositoryLocation } from './repository-root.ts';
 import { parseFrontmatter } from './parse-frontmatter.ts';
 import { isExempt, validateDoc } from './validate-doc.ts';
 import { buildIdMatcher } from './id-mentions.ts';
@@ -15,6 +16,14 @@ interface CachedFile {
   record: DocRecord | null;
 }
 
+/** How a docs folder is read: where its repository is, and how much each rule matters. */
+export interface DocsRepositoryOptions {
+  /** The repository root, when not the nearest folder above the docs folder holding `.git` (REPO_DIR). */
+  repoDir?: string | null;
+  /** `docs.rules` from the systems configuration. */
+  rules?: Partial<Record<string, Severity>>;
+}
+
 /**
  * The docs folder as the site sees it. Every call to `current()` re-lists the folder and
  * compares file stamps, so an edited, added or deleted file shows on the next request
@@ -22,13 +31,17 @@ interface CachedFile {
  */
 export class DocsRepository {
   readonly docsDir: string;
+  readonly location: RepositoryLocation;
+  private readonly severities: RuleSeverities;
   private files = new Map<string, CachedFile>();
   private snapshot: { fingerprint: string; set: DocSet } | null = null;
   private pending: Promise<DocSet> | null = null;
   private version = 0;
 
-  constructor(docsDir: string) {
+  constructor(docsDir: string, options: DocsRepositoryOptions = {}) {
     this.docsDir = path.resolve(docsDir);
+    this.location = locateRepository(this.docsDir, options.repoDir ?? null);
+    this.severities = ruleSeverities(options.rules);
   }
 
   /** The docs as they are on disk now. Concurrent callers share one refresh. */
@@ -68,7 +81,7 @@ export class DocsRepository {
       return refs;
     };
     this.version += 1;
-    const set = assembleDocSet({ docsDir: this.docsDir, contract, contractViolations, docs, referencesOf, version: this.version });
+    const set = assembleDocSet({ docsDir: this.docsDir, location: this.location, contract, contractViolations, docs, referencesOf, severities: this.severities, version: this.version });
     this.snapshot = { fingerprint: print, set };
     return set;
   }
@@ -84,20 +97,13 @@ export class DocsRepository {
   }
 
   private readContract(): { contract: ResolvedContract; contractViolations: Violation[] } {
-    try {
-      return { contract: loadContract(this.docsDir), contractViolations: [] };
-    } catch (error) {
-      if (!(error instanceof InvalidDocsContractError)) throw error;
-      // A broken contract is reported, and the built-in default keeps the site readable meanwhile.
-      return {
-        contract: resolveContract(defaultDocsContract, null, this.docsDir),
-        contractViolations: error.problems.map((problem) => ({
-          file: CONTRACT_PATH,
-          rule: 'contract-invalid',
-          message: `${problem} (the built-in default contract is used until this is fixed)`,
-        })),
-      };
-    }
+    const read = readContract(this.docsDir, this.location.docsPath);
+    // An unusable contract is reported and nothing is validated against another one meanwhile.
+    const violations: Violation[] = [
+      ...read.problems.map((problem) => ({ file: CONTRACT_PATH, rule: 'contract-invalid', message: problem.message, ...(problem.line ? { line: problem.line } : {}) })),
+      ...read.warnings.map((warning) => ({ file: CONTRACT_PATH, rule: 'unknown-contract-key', message: warning.message, ...(warning.line ? { line: warning.line } : {}) })),
+    ];
+    return { contract: read.contract, contractViolations: violations };
   }
 
   private async readFile(stamp: FileStamp, contract: ResolvedContract, contractKey: string): Promise<CachedFile> {
@@ -110,7 +116,7 @@ export class DocsRepository {
     } catch {
       return { stampKey, record: null }; // Deleted while we looked: gone on this request.
     }
-    const parsed = parseFrontmatter(source);
+    const parsed = parseFrontmatter(source, contract.delimiters);
     if (isExempt(stamp.path, contract) && !(parsed.ok && parsed.hasFrontmatter)) return { stampKey, record: null };
     return { stampKey, record: validateDoc(stamp.path, parsed, contract) };
   }

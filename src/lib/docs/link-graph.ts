@@ -40,6 +40,8 @@ export function buildLinkGraph(docs: DocRecord[], referencesOf: (doc: DocRecord)
         broken.push({ file: doc.path, docId: doc.id, target: reference.target, origin: reference.origin, line: reference.line, reason: resolution.reason });
         continue;
       }
+      // Folders and repository files are valid references, but not links between docs.
+      if (resolution.kind !== 'doc') continue;
       // A doc naming itself is not a link worth listing.
       if (resolution.id === doc.id || seen.has(resolution.id)) continue;
       seen.add(resolution.id);

@@ -2,13 +2,17 @@ import type { Element, ElementContent, Root, Text } from 'hast';
 import { visitParents } from 'unist-util-visit-parents';
 import type { IdMatcher } from './id-mentions.ts';
 import type { Resolution } from './resolve-reference.ts';
-import { isMarkdownPath } from './scan-references.ts';
+import { isGlob, isMarkdownPath, unwrapInlinePath } from './scan-references.ts';
 
 /** How the renderer turns a reference written in a doc into a place on the site. */
 export interface ReferenceLinker {
   matchIds: IdMatcher;
   resolve(kind: 'id' | 'path', target: string): Resolution;
   hrefForDoc(id: string, anchor: string | null): string;
+  /** A repository file's page in the repository's web view (`repo.url`), or null to show it as plain code. */
+  hrefForRepository(repositoryPath: string): string | null;
+  /** A folder of the docs: its index doc, or the catalogue narrowed to it. */
+  hrefForFolder(docsPath: string, indexId: string | null): string;
 }
 
 const SKIPPED_ANCESTORS = new Set(['a', 'code', 'pre', 'script', 'style']);
@@ -57,30 +61,55 @@ function linkMentions(text: string, linker: ReferenceLinker): ElementContent[] |
 
 function rewriteAnchor(anchor: Element, linker: ReferenceLinker): void {
   const href = typeof anchor.properties.href === 'string' ? anchor.properties.href : null;
-  if (!href || !isMarkdownPath(href)) return;
+  if (!href || !isMarkdownPath(href) || isGlob(href)) return;
   const resolution = linker.resolve('path', href);
-  if (resolution.kind === 'doc') {
-    anchor.properties.href = linker.hrefForDoc(resolution.id, resolution.anchor);
-    anchor.properties.className = ['doc-link'];
-  } else {
+  const target = hrefOf(resolution, linker);
+  if (target) {
+    anchor.properties.href = target;
+    anchor.properties.className = [resolution.kind === 'doc' ? 'doc-link' : 'repo-link'];
+  } else if (resolution.kind === 'broken') {
     delete anchor.properties.href;
     anchor.tagName = 'span';
     anchor.properties = { className: ['broken-link'], title: `Broken link: ${resolution.reason}` };
+  } else {
+    // A repository file with no web view configured: plain text, not a dead link.
+    delete anchor.properties.href;
+    anchor.tagName = 'span';
+    anchor.properties = { className: ['repo-path'] };
   }
 }
 
 function linkInlineCodePath(code: Element, parent: Element | Root | undefined, linker: ReferenceLinker): void {
   const only = code.children[0];
   if (!parent || code.children.length !== 1 || only?.type !== 'text') return;
-  if (!only.value.includes('/') || !isMarkdownPath(only.value)) return;
-  const wrapped = referenceElement(linker.resolve('path', only.value), only.value, linker, [{ ...code }]);
+  // Markdown turned a wrapped line into a space; the path is the text without it.
+  const path = unwrapInlinePath(only.value.trim());
+  if (!path.includes('/') || isGlob(path) || /\s/.test(path)) return;
+  const resolution = linker.resolve('path', path);
+  // Only a markdown file is a reference; any other path (a folder, a script) links when it exists.
+  if (resolution.kind === 'broken' && !isMarkdownPath(path)) return;
+  if (resolution.kind === 'repository' && !hrefOf(resolution, linker)) return;
+  const wrapped = referenceElement(resolution, path, linker, [{ ...code }]);
   parent.children.splice(parent.children.indexOf(code), 1, wrapped as never);
 }
 
-function referenceElement(resolution: Resolution, target: string, linker: ReferenceLinker, children: ElementContent[]): Element {
-  if (resolution.kind === 'doc') {
-    return { type: 'element', tagName: 'a', properties: { href: linker.hrefForDoc(resolution.id, resolution.anchor), className: ['doc-link'] }, children };
+function hrefOf(resolution: Resolution, linker: ReferenceLinker): string | null {
+  switch (resolution.kind) {
+    case 'doc':
+      return linker.hrefForDoc(resolution.id, resolution.anchor);
+    case 'folder':
+      return linker.hrefForFolder(resolution.path, resolution.indexId);
+    case 'repository':
+      return linker.hrefForRepository(resolution.path);
+    case 'broken':
+      return null;
   }
+}
+
+function referenceElement(resolution: Resolution, target: string, linker: ReferenceLinker, children: ElementContent[]): Element {
+  const href = hrefOf(resolution, linker);
+  if (href) return { type: 'element', tagName: 'a', properties: { href, className: [resolution.kind === 'doc' ? 'doc-link' : 'repo-link'] }, children };
+  if (resolution.kind !== 'broken') return { type: 'element', tagName: 'span', properties: { className: ['repo-path'] }, children };
   return {
     type: 'element',
     tagName: 'span',

@@ -17,8 +17,12 @@ export class RenderedDocCache {
   private matcher: IdMatcher | null = null;
   private readonly pages = new Map<string, Promise<RenderedDoc>>();
 
-  constructor(renderer: MarkdownRenderer) {
+  private readonly repoUrl: string | null;
+
+  /** `repoUrl` is `repo.url`: where repository files outside the docs are linked to. */
+  constructor(renderer: MarkdownRenderer, options: { repoUrl?: string | null } = {}) {
     this.renderer = renderer;
+    this.repoUrl = options.repoUrl ?? null;
   }
 
   /** The doc's body as safe HTML with its table of contents. */
@@ -37,6 +41,8 @@ export class RenderedDocCache {
           matchIds,
           resolve: (kind, target) => resolveReference(kind, target, doc.path, set.index),
           hrefForDoc: docHref,
+          hrefForRepository: (repositoryPath) => repositoryHref(this.repoUrl, repositoryPath),
+          hrefForFolder: (docsPath, indexId) => (indexId ? docHref(indexId) : `/?folder=${encodeURIComponent(docsPath)}`),
         }),
         ...(decorateCodeBlock ? { decorateCodeBlock } : {}),
       });
@@ -46,4 +52,9 @@ export class RenderedDocCache {
     }
     return page;
   }
+}
+
+/** A repository file's address in its web view, from `repo.url`; null when none is configured. */
+export function repositoryHref(repoUrl: string | null, repositoryPath: string): string | null {
+  return repoUrl ? repoUrl.replaceAll('{path}', repositoryPath.split('/').map(encodeURIComponent).join('/')) : null;
 }

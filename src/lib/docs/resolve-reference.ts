@@ -1,51 +1,69 @@
 import path from 'node:path';
+import type { RepositoryLocation } from './repository-root.ts';
 
 /** What a reference leads to. */
 export type Resolution =
   | { kind: 'doc'; id: string; anchor: string | null }
+  /** A folder inside the docs folder; `indexId` is its index or README doc, when it has one. */
+  | { kind: 'folder'; path: string; indexId: string | null }
+  /** A file or folder of the repository that is not a doc; `path` is repository-relative. */
+  | { kind: 'repository'; path: string; folder: boolean }
   | { kind: 'broken'; reason: string };
 
-/** The lookups a resolver needs from the loaded docs. */
+/** The lookups a resolver needs from the loaded docs and the repository around them. */
 export interface DocIndex {
   hasId(id: string): boolean;
+  /** The doc at a docs-relative path. */
   idForPath(relativePath: string): string | null;
-  /** Leading path segments a repository may put before docs-relative paths (`docs/`). */
-  repositoryPrefixes: string[];
+  /** Where the docs folder is in its repository. */
+  location: RepositoryLocation;
+  /** Whether a repository-relative path is a file, a folder, or nothing. */
+  entryAt(repositoryRelative: string): 'file' | 'folder' | null;
 }
 
-/** Resolves an id or a .md path written in `fromPath` to a doc, or says why it is broken. */
-export function resolveReference(kind: 'id' | 'path', target: string, fromPath: string, index: DocIndex): Resolution {
-  if (kind === 'id') {
-    return index.hasId(target)
-      ? { kind: 'doc', id: target, anchor: null }
-      : { kind: 'broken', reason: `no doc has id '${target}'` };
-  }
-  const [filePart = '', anchor = null] = target.split('#', 2) as [string, string?];
-  const candidates = candidatePaths(decodeURIComponentSafe(filePart), fromPath, index.repositoryPrefixes);
-  if (candidates.length === 0) return { kind: 'broken', reason: `'${filePart}' points outside the docs folder` };
-  for (const candidate of candidates) {
-    const id = index.idForPath(candidate);
-    if (id) return { kind: 'doc', id, anchor: anchor || null };
-  }
-  return { kind: 'broken', reason: `file '${filePart}' does not exist in the docs folder` };
-}
+const INDEX_NAMES = ['index.md', 'README.md', 'readme.md'];
 
 /**
- * Docs-relative paths a written path may mean: relative to the doc itself, relative to the
- * docs folder, or relative to the repository (`docs/reference/x.md`). Paths that climb out
- * of the docs folder are dropped, so a link can never reach other files.
+ * Resolves an id, or a path written in the doc at `fromPath` (docs-relative), trying in
+ * order the doc's own folder, the docs folder and the repository root. A path that exists in
+ * the repository is valid even outside the docs folder; nothing outside the repository is
+ * ever looked at.
  */
-function candidatePaths(written: string, fromPath: string, repositoryPrefixes: string[]): string[] {
-  const fromDir = path.posix.dirname(fromPath);
-  const raw = [
-    path.posix.join(fromDir, written),
+export function resolveReference(kind: 'id' | 'path', target: string, fromPath: string, index: DocIndex): Resolution {
+  if (kind === 'id') {
+    return index.hasId(target) ? { kind: 'doc', id: target, anchor: null } : { kind: 'broken', reason: `no doc has id '${target}'` };
+  }
+  const [filePart = '', anchor = null] = target.split('#', 2) as [string, string?];
+  const written = decodeURIComponentSafe(filePart);
+  const { docsPath, inRepository } = index.location;
+  const inDocs = (docsRelative: string) => (docsPath ? `${docsPath}/${docsRelative}` : docsRelative);
+  const candidates = [
+    inDocs(path.posix.join(path.posix.dirname(fromPath), written)),
+    inDocs(written.replace(/^\/+/, '')),
     written.replace(/^\/+/, ''),
-    ...repositoryPrefixes.filter((p) => written.startsWith(p)).map((p) => written.slice(p.length)),
-  ];
-  const inside = raw
-    .map((p) => path.posix.normalize(p))
-    .filter((p) => !p.startsWith('../') && p !== '..' && !path.posix.isAbsolute(p));
-  return [...new Set(inside)];
+  ]
+    .map((candidate) => path.posix.normalize(candidate).replace(/\/+$/, ''))
+    .filter((candidate) => candidate !== '..' && !candidate.startsWith('../') && !path.posix.isAbsolute(candidate));
+  if (candidates.length === 0) return { kind: 'broken', reason: `'${filePart}' points outside the ${inRepository ? 'repository' : 'docs folder'}` };
+  for (const candidate of new Set(candidates)) {
+    const docsRelative = docsRelativeOf(candidate, docsPath);
+    const id = docsRelative !== null ? index.idForPath(docsRelative) : null;
+    if (id) return { kind: 'doc', id, anchor: anchor || null };
+    const entry = index.entryAt(candidate === '' ? '.' : candidate);
+    if (entry === 'folder' && docsRelative !== null) {
+      const indexId = INDEX_NAMES.map((name) => index.idForPath(docsRelative ? `${docsRelative}/${name}` : name)).find(Boolean) ?? null;
+      return { kind: 'folder', path: docsRelative, indexId };
+    }
+    if (entry) return { kind: 'repository', path: candidate, folder: entry === 'folder' };
+  }
+  return { kind: 'broken', reason: `'${filePart}' does not exist in the ${inRepository ? 'repository' : 'docs folder'}` };
+}
+
+/** A repository-relative path inside the docs folder as a docs-relative one, else null. */
+function docsRelativeOf(repositoryRelative: string, docsPath: string): string | null {
+  if (!docsPath) return repositoryRelative === '.' ? '' : repositoryRelative;
+  if (repositoryRelative === docsPath) return '';
+  return repositoryRelative.startsWith(`${docsPath}/`) ? repositoryRelative.slice(docsPath.length + 1) : null;
 }
 
 function decodeURIComponentSafe(text: string): string {

@@ -16,21 +16,32 @@ export function typeForPath(relativePath: string, contract: ResolvedContract): R
   return owners.sort((a, b) => b.folder.length - a.folder.length)[0] ?? null;
 }
 
-/** Reads one file's frontmatter into a DocRecord and lists every contract rule it breaks. */
+// Rules about the file as a whole (its folder, its name), which no line of it can fix.
+const FILE_LEVEL = new Set(['folder-not-allowed', 'no-type-for-folder', 'filename-mismatch', 'frontmatter-missing']);
+
+/**
+ * Reads one file's frontmatter into a DocRecord and lists every contract rule it breaks.
+ * Against an unusable contract nothing is checked: a folder is only ever judged by its own.
+ */
 export function validateDoc(relativePath: string, parsed: ParsedFrontmatter, contract: ResolvedContract): DocRecord {
   const violations: Violation[] = [];
-  const report = (rule: string, message: string, field?: string) =>
-    violations.push({ file: relativePath, rule, message, ...(field ? { field } : {}) });
+  const keyLines = parsed.ok ? parsed.keyLines : {};
+  const report = (rule: string, message: string, field?: string) => {
+    // A key's problem points at the key; other frontmatter problems at the opening fence.
+    const line = field ? (keyLines[field] ?? 1) : FILE_LEVEL.has(rule) ? undefined : 1;
+    violations.push({ file: relativePath, rule, message, ...(field ? { field } : {}), ...(line ? { line } : {}) });
+  };
   const data = parsed.ok ? parsed.data : {};
   const fileName = path.posix.basename(relativePath);
   const topLevel = relativePath.includes('/') ? relativePath.split('/')[0] : null;
   const type = typeForPath(relativePath, contract);
 
+  if (!contract.usable) return recordOf(relativePath, parsed, type, violations);
   if (topLevel && !contract.allowedTopLevel.some((allowed) => allowed.split('/')[0] === topLevel)) {
     report('folder-not-allowed', `folder '${topLevel}' is not allowed at the top level; allowed: ${contract.allowedTopLevel.join(', ')}`);
   }
   if (!parsed.ok) {
-    report('frontmatter-unreadable', `frontmatter is not valid YAML: ${parsed.error}`);
+    violations.push({ file: relativePath, rule: 'frontmatter-unreadable', message: `frontmatter is not valid YAML: ${parsed.error}`, line: parsed.line ?? 1, ...(parsed.column ? { column: parsed.column } : {}) });
   } else if (!parsed.hasFrontmatter) {
     report('frontmatter-missing', 'has no frontmatter; add a `---` YAML block with at least: ' + contract.commonRequired.join(', '));
   }
@@ -42,10 +53,16 @@ export function validateDoc(relativePath: string, parsed: ParsedFrontmatter, con
     checkAgainstType(fileName, data, type, contract, report);
   }
 
-  const idValue = typeof data.id === 'string' && isSafeId(data.id) ? data.id : null;
   if (typeof data.id === 'string' && !isSafeId(data.id)) {
     report('id-unsafe', `id '${data.id}' may only use letters, digits, '.', '-' and '_'`, 'id');
   }
+  return recordOf(relativePath, parsed, type, violations);
+}
+
+function recordOf(relativePath: string, parsed: ParsedFrontmatter, type: ResolvedDocType | null, violations: Violation[]): DocRecord {
+  const data = parsed.ok ? parsed.data : {};
+  const fileName = path.posix.basename(relativePath);
+  const idValue = typeof data.id === 'string' && isSafeId(data.id) ? data.id : null;
   return {
     path: relativePath,
     id: idValue ?? (type ? idImpliedByFilename(fileName, type) : null) ?? fallbackId(relativePath),

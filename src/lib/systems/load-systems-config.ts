@@ -28,6 +28,8 @@ export interface SystemsConfig {
   systems: Map<string, ResolvedSystem>;
   runs: SystemsConfigFile['runs'];
   notifications: SystemsConfigFile['notifications'];
+  docs: SystemsConfigFile['docs'];
+  repo: SystemsConfigFile['repo'];
 }
 
 /** The configuration file is unusable; the message names each problem. */
@@ -46,7 +48,7 @@ export function variableDefaults(system: ResolvedSystem): Record<string, string>
  */
 export function defaultSystemsConfig(source: string | null): SystemsConfig {
   const config = systemsConfigSchema.parse({});
-  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications };
+  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, docs: config.docs, repo: config.repo };
 }
 
 /**
@@ -94,5 +96,5 @@ export function loadSystemsConfig(file: string): SystemsConfig {
   if (problems.length > 0) {
     throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`);
   }
-  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications };
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, docs: config.docs, repo: config.repo };
 }

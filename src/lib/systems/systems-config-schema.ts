@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { docsSettingsSchema, repoSettingsSchema } from '../docs/index.ts';
 import { VARIABLE_NAME } from './variable-name.ts';
 
 /** A Docker host, written the way DOCKER_HOST is: unix://, tcp:// or ssh://. */
@@ -60,5 +61,9 @@ export const systemsConfigSchema = z.strictObject({
   systems: z.record(z.string().min(1), systemConfigSchema).default({}),
   runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 }),
   notifications: notificationsConfigSchema.default({}),
+  /** How docs validation judges this repository (see the docs domain). */
+  docs: docsSettingsSchema.default({ rules: {} }),
+  /** Where the repository's files can be seen on the web. */
+  repo: repoSettingsSchema.default({}),
 });
 export type SystemsConfigFile = z.infer<typeof systemsConfigSchema>;

@@ -10,7 +10,7 @@ describe('npm run docs:check', () => {
   it('passes the shipped content with exit 0', () => {
     const result = runCheck('content');
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^6 docs checked against _meta\/docs-contract.yaml: 0 violations, 0 broken links/);
+    expect(result.stderr).toMatch(/^6 docs checked against _meta\/docs-contract.yaml: 0 errors, 0 warnings\n$/);
     expect(result.status).toBe(0);
   });
 
@@ -18,8 +18,10 @@ describe('npm run docs:check', () => {
     const result = runCheck('test/fixtures/broken-docs');
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(9);
-    expect(lines).toContain("runbooks/runbook-broken.md: [status-not-allowed] status 'wip' is not allowed for type runbook; allowed: draft, active, deprecated");
-    expect(lines).toContain("adr/adr-0001-good.md:12: [broken-link] ADR-0404 (text): no doc has id 'ADR-0404'");
+    // Paths are repository-relative: the fixture folder is inside this repository.
+    expect(lines).toContain("test/fixtures/broken-docs/runbooks/runbook-broken.md:5: error [status-not-allowed] status 'wip' is not allowed for type runbook; allowed: draft, active, deprecated");
+    expect(lines).toContain("test/fixtures/broken-docs/adr/adr-0001-good.md:12: warning [broken-link] ADR-0404 (text): no doc has id 'ADR-0404'");
+    expect(result.stderr).toContain('3 docs checked against the built-in default contract (this folder has no _meta/docs-contract.yaml): 7 errors, 2 warnings\n  error   folder-not-allowed: 1\n');
     expect(result.status).toBe(1);
   });
 

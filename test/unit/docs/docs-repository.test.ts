@@ -73,14 +73,21 @@ describe('DocsRepository', () => {
     expect(set.violations.map((v) => v.message)).toEqual(["id 'ADR-0001' is already used by adr/adr-0001-a.md; ids must be unique"]);
   });
 
-  it('keeps serving with the default contract when the contract file breaks, and says so', async () => {
+  it('keeps serving when the contract file breaks, says why, and judges no doc by another contract', async () => {
     docs = makeTempDocs();
     docs.write('adr/adr-0001-a.md', adr('ADR-0001'));
+    docs.write('notes/stray.md', '# no frontmatter\n');
     docs.write('_meta/docs-contract.yaml', 'version: 1\ntypes: {}\n');
     const set = await new DocsRepository(docs.dir).current();
-    expect(set.docs).toHaveLength(1);
-    expect(set.violations[0]).toMatchObject({ file: '_meta/docs-contract.yaml', rule: 'contract-invalid' });
-    expect(set.violations[0]!.message).toContain('the built-in default contract is used until this is fixed');
+    expect(set.docs).toHaveLength(2);
+    expect(set.contract.usable).toBe(false);
+    expect(set.violations.map((v) => `${v.file} ${v.rule}`)).toEqual(Array(3).fill('_meta/docs-contract.yaml contract-invalid'));
+    expect(set.violations.map((v) => v.message)).toEqual([
+      'allowed_top_level: Invalid input: expected array, received undefined',
+      'frontmatter: Invalid input: expected object, received undefined',
+      'types: at least one type is required',
+    ]);
+    expect(set.findings.every((f) => f.severity === 'error' && f.rule === 'contract-invalid')).toBe(true);
   });
 
   it('reports a missing docs folder instead of failing', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidDocsContractError, loadContract } from '../../../src/lib/docs/load-contract.ts';
+import { InvalidDocsContractError, loadContract, readContract } from '../../../src/lib/docs/load-contract.ts';
 import { makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 
 let docs: TempDocs;
@@ -39,12 +39,26 @@ describe('loadContract', () => {
     expect(contract.types[0]!.idRegex.test('EPIC-07')).toBe(true);
   });
 
-  it('accepts folders written relative to the repository (docs/adr)', () => {
+  it('accepts folders written relative to the repository (docs/adr) when the docs folder is docs/ in it', () => {
     docs = makeTempDocs();
-    docs.write('_meta/docs-contract.yaml', VALID.replace('folder: epics', 'folder: docs/epics').replace('[adr, epics, _meta]', '[docs/adr, docs/epics, docs/_meta]'));
-    const contract = loadContract(docs.dir);
+    docs.write('_meta/docs-contract.yaml', VALID.replace('folder: epics', 'folder: docs/epics').replace('[adr, epics, _meta]', '[docs/adr, epics, docs/_meta]'));
+    const contract = loadContract(docs.dir, 'docs');
     expect(contract.types[0]!.folder).toBe('epics');
     expect(contract.allowedTopLevel).toEqual(['adr', 'epics', '_meta']);
+    // The same words in a docs folder that is the repository itself name a folder docs/.
+    expect(loadContract(docs.dir, '').types[0]!.folder).toBe('docs/epics');
+  });
+
+  it('reads frontmatter delimiters, and warns of unknown keys by name and line without refusing the contract', () => {
+    docs = makeTempDocs();
+    docs.write('_meta/docs-contract.yaml', VALID.replace('  common_optional: [updated]', '  common_optional: [updated]\n  delimiters: ["+++", "+++"]').replace('    optional: []', '    optional: []\n    template: tpl.md') + 'validator: scripts/check_docs.py\n');
+    const read = readContract(docs.dir);
+    expect(read.problems).toEqual([]);
+    expect(read.contract.delimiters).toEqual(['+++', '+++']);
+    expect(read.warnings).toEqual([
+      { message: "unknown key 'validator' is ignored; this version knows the keys listed under \"Docs contract\" in the README", line: 17 },
+      { message: "unknown key 'types.epic.template' is ignored; this version knows the keys listed under \"Docs contract\" in the README", line: 16 },
+    ]);
   });
 
   it('names every invalid field of a contract and says what to do', () => {
@@ -62,11 +76,13 @@ describe('loadContract', () => {
     }
   });
 
-  it('rejects unknown keys and unparsable YAML', () => {
+  it('warns of an unknown key but refuses unparsable YAML, with the line', () => {
     docs = makeTempDocs();
     docs.write('_meta/docs-contract.yaml', `${VALID}colour: blue\n`);
-    expect(() => loadContract(docs.dir)).toThrow(/Unrecognized key.*colour/);
+    expect(readContract(docs.dir).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^unknown key 'colour' is ignored/)]);
+    expect(loadContract(docs.dir).types).toHaveLength(1);
     docs.write('_meta/docs-contract.yaml', 'version: [1\n');
     expect(() => loadContract(docs.dir)).toThrow(/YAML does not parse/);
+    expect(readContract(docs.dir).problems[0]).toMatchObject({ message: expect.stringMatching(/^YAML does not parse: /), line: expect.any(Number) });
   });
 });

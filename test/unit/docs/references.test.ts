@@ -7,10 +7,22 @@ import { resolveReference, type DocIndex } from '../../../src/lib/docs/resolve-r
 
 const contract = resolveContract(defaultDocsContract, null, '/nonexistent');
 const matchIds = buildIdMatcher(contract, ['ADR-0013', 'RUN-runner-image', 'custom-id']);
+// The docs folder is `docs/` in a repository that also holds `.agent/handoff.md` and `scripts/`.
+const entries: Record<string, 'file' | 'folder'> = {
+  docs: 'folder',
+  'docs/adr': 'folder',
+  'docs/adr/adr-0013-x.md': 'file',
+  'docs/reference': 'folder',
+  'docs/reference/ref-kb.md': 'file',
+  'docs/index.md': 'file',
+  '.agent/handoff.md': 'file',
+  scripts: 'folder',
+};
 const index: DocIndex = {
   hasId: (id) => ['ADR-0013', 'RUN-runner-image'].includes(id),
   idForPath: (p) => ({ 'adr/adr-0013-x.md': 'ADR-0013', 'reference/ref-kb.md': 'REF-kb' })[p] ?? null,
-  repositoryPrefixes: ['docs/'],
+  location: { root: '/repo', docsPath: 'docs', inRepository: true },
+  entryAt: (p) => entries[p] ?? null,
 };
 
 describe('id mentions', () => {
@@ -62,14 +74,22 @@ describe('resolveReference', () => {
     expect(resolveReference('id', 'ADR-0099', 'runbooks/r.md', index)).toEqual({ kind: 'broken', reason: "no doc has id 'ADR-0099'" });
     expect(resolveReference('path', 'reference/nope.md', 'runbooks/r.md', index)).toEqual({
       kind: 'broken',
-      reason: "file 'reference/nope.md' does not exist in the docs folder",
+      reason: "'reference/nope.md' does not exist in the repository",
     });
   });
 
-  it('never resolves a path outside the docs folder', () => {
+  it('resolves files and folders of the repository outside the docs, written repository-relative or relative to the doc', () => {
+    expect(resolveReference('path', '.agent/handoff.md', 'runbooks/r.md', index)).toEqual({ kind: 'repository', path: '.agent/handoff.md', folder: false });
+    expect(resolveReference('path', '../../.agent/handoff.md', 'runbooks/r.md', index)).toEqual({ kind: 'repository', path: '.agent/handoff.md', folder: false });
+    expect(resolveReference('path', 'docs/index.md', 'runbooks/r.md', index)).toEqual({ kind: 'repository', path: 'docs/index.md', folder: false });
+    expect(resolveReference('path', 'scripts/', 'runbooks/r.md', index)).toEqual({ kind: 'repository', path: 'scripts', folder: true });
+    expect(resolveReference('path', 'docs/reference/', 'runbooks/r.md', index)).toEqual({ kind: 'folder', path: 'reference', indexId: null });
+  });
+
+  it('never resolves a path outside the repository', () => {
     expect(resolveReference('path', '../../../etc/passwd.md', 'runbooks/r.md', index)).toEqual({
       kind: 'broken',
-      reason: "'../../../etc/passwd.md' points outside the docs folder",
+      reason: "'../../../etc/passwd.md' points outside the repository",
     });
   });
 });

@@ -24,6 +24,8 @@ const linker: ReferenceLinker = {
   matchIds: () => [],
   resolve: (_kind, target) => ({ kind: 'broken', reason: `no doc has id '${target}'` }),
   hrefForDoc: (id, anchor) => `/docs/${id}${anchor ? `#${anchor}` : ''}`,
+  hrefForRepository: () => null,
+  hrefForFolder: (folder) => `/?folder=${folder}`,
 };
 
 /** The ids the doc page gives its headings, in order (the page renders with this renderer). */

@@ -12,6 +12,8 @@ const linker: ReferenceLinker = {
   resolve: (kind, target) =>
     target === 'ADR-0013' || target.split('#')[0]!.endsWith('adr-0013.md') ? { kind: 'doc', id: 'ADR-0013', anchor: target.includes('#') ? 'why' : null } : { kind: 'broken', reason: `no doc has id '${target}'` },
   hrefForDoc: (id, anchor) => `/docs/${id}${anchor ? `#${anchor}` : ''}`,
+  hrefForRepository: () => null,
+  hrefForFolder: (folder) => `/?folder=${folder}`,
 };
 
 const render = (markdown: string) => renderer.render(markdown, { transformTree: rehypeLinkReferences(linker) });
