@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** A markdown file and the facts that tell whether it changed. */
@@ -15,24 +15,22 @@ export interface FileStamp {
  * the docs folder, and nothing outside it may be read.
  */
 export async function listMarkdownFiles(docsDir: string, extraFiles: string[] = []): Promise<FileStamp[]> {
-  const entries = await readdir(docsDir, { recursive: true, withFileTypes: true });
+  // Synchronous on purpose: a stat takes microseconds, the promise API a thread-pool round
+  // trip each, and this runs on every request to see whether anything changed.
+  const entries = readdirSync(docsDir, { recursive: true, withFileTypes: true });
   const wanted = entries
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(docsDir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .filter((relative) => !relative.split('/').some((segment) => segment.startsWith('.') || segment === 'node_modules'))
     .filter((relative) => relative.toLowerCase().endsWith('.md') || extraFiles.includes(relative))
     .sort();
-  const stamps = await Promise.all(
-    wanted.map(async (relative) => {
-      try {
-        const info = await stat(path.join(docsDir, relative));
-        return { path: relative, mtimeMs: info.mtimeMs, size: info.size };
-      } catch {
-        return null; // Deleted between listing and stat: it is simply gone.
-      }
-    }),
-  );
-  return stamps.filter((stamp): stamp is FileStamp => stamp !== null);
+  const stamps: FileStamp[] = [];
+  for (const relative of wanted) {
+    // Deleted between listing and stat: it is simply gone.
+    const info = statSync(path.join(docsDir, relative), { throwIfNoEntry: false });
+    if (info) stamps.push({ path: relative, mtimeMs: info.mtimeMs, size: info.size });
+  }
+  return stamps;
 }
 
 /** One string that changes when any file is added, removed or modified. */
