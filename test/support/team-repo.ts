@@ -80,6 +80,7 @@ export function makeTeamRepo(options: TeamRepoOptions = {}): TeamRepo {
   const pool = bulk.map((doc) => doc.id);
   const rng = mulberry32(0x1ed9e1);
   bulk.forEach((doc, i) => put(doc.file, renderBulkDoc(doc, i, bulk, pool, rng)));
+  TEMPLATE_KINDS.forEach((kind, i) => put(`docs/templates/${kind}-template.md`, templateDoc(kind, i)));
   const named = namedDocs(bulk, options.withErrors === true);
   for (const doc of named) put(doc.file, doc.content);
   for (const [repoPath, content] of Object.entries(exemptFiles(bulk))) put(repoPath, content);
@@ -373,6 +374,19 @@ function planOne(type: PlannedDoc['type'], num: number, i: number): PlannedDoc {
   }
 }
 
+const typeLists = new WeakMap<PlannedDoc[], Partial<Record<PlannedDoc['type'], PlannedDoc[]>>>();
+
+/** The bulk grouped by type, computed once per bulk (big corpora ask for it thousands of times). */
+function byType(bulk: PlannedDoc[]): Partial<Record<PlannedDoc['type'], PlannedDoc[]>> {
+  let lists = typeLists.get(bulk);
+  if (!lists) {
+    lists = {};
+    for (const doc of bulk) (lists[doc.type] ??= []).push(doc);
+    typeLists.set(bulk, lists);
+  }
+  return lists;
+}
+
 /** The prose, frontmatter included, of one bulk doc. */
 function renderBulkDoc(doc: PlannedDoc, i: number, bulk: PlannedDoc[], pool: string[], rng: () => number): string {
   const others = pool.filter((id) => id !== doc.id);
@@ -432,9 +446,7 @@ function frontmatterOf(doc: PlannedDoc, i: number, links: string[], bulk: Planne
   if (i % 4 === 1) lines.push(`updated: ${isoDay(i * 3 + 40)}`);
   if (i % 2 === 0) lines.push(`links: [${links.join(', ')}]`);
   if (i % 5 === 2) lines.push(`tags: [${SERVICES[i % SERVICES.length]}, q${(i % 4) + 1}]`);
-  const epics = bulk.filter((d) => d.type === 'epic');
-  const prds = bulk.filter((d) => d.type === 'prd');
-  const stories = bulk.filter((d) => d.type === 'story');
+  const { epic: epics = [], prd: prds = [], story: stories = [] } = byType(bulk);
   if (doc.type === 'adr') lines.push(`deciders: [${PEOPLE[i % PEOPLE.length]}, ${PEOPLE[(i + 3) % PEOPLE.length]}]`);
   if (doc.type === 'epic' && prds.length > 0) lines.push(`prd: ${prds[i % prds.length]!.id}`);
   if (doc.type === 'story') lines.push(`epic: ${epics[i % epics.length]?.id ?? 'EPIC-01'}`, `points: ${[1, 2, 3, 5, 8][i % 5]}`);
@@ -874,6 +886,42 @@ runbook-legacy-import-v1.md\`.
 5. Rotate the import credentials with \`scripts/rotate_import_keys.sh\`; it is a script, not a doc.
 `,
   };
+}
+
+/** A template doc: itself valid, its placeholders kept where no checker looks (fences, code without a slash). */
+function templateDoc(kind: string, i: number): string {
+  const folder = { adr: 'adr', prd: 'prd', epic: 'backlog/epics', story: 'backlog/stories', runbook: 'runbooks', release: 'releases' }[kind]!;
+  return `---
+type: template
+id: TPL-${kind}
+title: ${JSON.stringify(`Template: ${kind}`)}
+status: active
+owners: [team-platform]
+created: ${isoDay(i * 11)}
+applies_to: ${kind}
+---
+
+# Template: ${kind}
+
+Copy this file into \`docs/${folder}/\`, name it like \`${kind}-NNN-short-title.md\`, and fill in
+every section. Existing ones match \`docs/${folder}/${kind}-*.md\`.
+
+\`\`\`yaml
+---
+type: ${kind}
+id: ${kind.toUpperCase()}-NNN
+title: "One line that says what changes"
+status: draft
+owners: [your-team]
+created: YYYY-MM-DD
+links: [ADR-0000]
+---
+\`\`\`
+
+## What and why
+
+Two or three sentences a newcomer understands.
+`;
 }
 
 /** A story with the given id, title and one line of prose. */

@@ -59,7 +59,10 @@ export function assembleDocSet(input: {
   };
   const docs = [...byId.values()];
   const graph = buildLinkGraph(docs, input.referencesOf, index);
-  const violations = [...input.contractViolations, ...input.docs.flatMap((doc) => doc.violations), ...duplicateViolations];
+  // A folder whose contract cannot be used is judged by nothing else: only the contract's problems count.
+  const usable = input.contract.usable;
+  const violations = usable ? [...input.contractViolations, ...input.docs.flatMap((doc) => doc.violations), ...duplicateViolations] : input.contractViolations;
+  const broken = usable ? graph.broken : [];
   return {
     docsDir: input.docsDir,
     location: input.location,
@@ -69,8 +72,8 @@ export function assembleDocSet(input: {
     graph,
     index,
     violations,
-    broken: graph.broken,
-    findings: toFindings(violations, graph.broken, input.severities, input.location),
+    broken,
+    findings: toFindings(violations, broken, input.severities, input.location),
     version: input.version,
   };
 }

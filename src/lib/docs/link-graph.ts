@@ -1,6 +1,6 @@
 import type { DocRecord } from './doc-record.ts';
 import type { Reference } from './scan-references.ts';
-import { resolveReference, type DocIndex } from './resolve-reference.ts';
+import { leadingFolderExists, resolveReference, type DocIndex } from './resolve-reference.ts';
 
 /** A reference that resolved to another doc. */
 export interface OutgoingLink {
@@ -36,6 +36,7 @@ export function buildLinkGraph(docs: DocRecord[], referencesOf: (doc: DocRecord)
     const seen = new Set<string>();
     for (const reference of referencesOf(doc)) {
       const resolution = resolveReference(reference.kind, reference.target, doc.path, index);
+      if (resolution.kind === 'broken' && reference.tentative && !leadingFolderExists(reference.target, doc.path, index)) continue;
       if (resolution.kind === 'broken') {
         broken.push({ file: doc.path, docId: doc.id, target: reference.target, origin: reference.origin, line: reference.line, reason: resolution.reason });
         continue;

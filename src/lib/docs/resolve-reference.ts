@@ -59,6 +59,16 @@ export function resolveReference(kind: 'id' | 'path', target: string, fromPath: 
   return { kind: 'broken', reason: `'${filePart}' does not exist in the ${inRepository ? 'repository' : 'docs folder'}` };
 }
 
+/** True when the first folder of a written path exists where the path would be resolved from. */
+export function leadingFolderExists(target: string, fromPath: string, index: DocIndex): boolean {
+  const first = target.replace(/^\/+/, '').split('/')[0] ?? '';
+  if (!first || first === '.' || first === '..') return false;
+  const { docsPath } = index.location;
+  const inDocs = (p: string) => (docsPath ? `${docsPath}/${p}` : p);
+  const fromDir = path.posix.dirname(fromPath);
+  return [inDocs(fromDir === '.' ? first : `${fromDir}/${first}`), inDocs(first), first].some((candidate) => index.entryAt(path.posix.normalize(candidate)) === 'folder');
+}
+
 /** A repository-relative path inside the docs folder as a docs-relative one, else null. */
 function docsRelativeOf(repositoryRelative: string, docsPath: string): string | null {
   if (!docsPath) return repositoryRelative === '.' ? '' : repositoryRelative;

@@ -8,6 +8,12 @@ export interface Reference {
   origin: 'frontmatter' | 'text';
   /** 1-based line in the source file, when known. */
   line: number | null;
+  /**
+   * A folder named in inline code. Inline code names many folders that are not the
+   * repository's (container paths like `/work/output/`), so it is only a broken link when
+   * its leading folder exists in the repository and the rest does not.
+   */
+  tentative?: boolean;
 }
 
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
@@ -66,10 +72,11 @@ export function scanReferences(links: string[], body: string, bodyStartLine: num
       const [, ticks, code, bang, , url, definition] = match;
       const line = lineAt(match.index);
       if (ticks !== undefined && code !== undefined) {
-        // Inline code names many things (container paths, URLs' paths, API routes); only a
-        // markdown file in it is a reference. Other paths are linked when they exist, never broken.
+        // Inline code names many things (container paths, URLs' paths, API routes): a markdown
+        // file in it is a reference, a folder of two or more segments a tentative one.
         const target = unwrapInlinePath(code.trim());
         if (target.includes('/') && isMarkdownPath(target) && !isGlob(target) && !/\s/.test(target)) references.push({ kind: 'path', target, origin: 'text', line });
+        else if (isPathReference(target) && /[^/]\/[^/]/.test(target)) references.push({ kind: 'path', target, origin: 'text', line, tentative: true });
       } else if (url !== undefined && !bang) {
         if (isPathReference(url)) references.push({ kind: 'path', target: url, origin: 'text', line });
       } else if (definition !== undefined && isMarkdownPath(definition) && !isGlob(definition)) {
