@@ -63,7 +63,7 @@ export function readSetup(config: AppConfig): CoreSetup {
 export async function createCore(config: AppConfig, options: CoreOptions, setup: CoreSetup = readSetup(config)): Promise<Core> {
   const { systems, systemsProblem, docs, catalog, targets } = setup;
   const server = options.mode === 'server';
-  const pages = server ? new RenderedDocCache(await createMarkdownRenderer(), { repoUrl: systems.repo.url ?? null }) : null;
+  const pages = server ? new RenderedDocCache(createMarkdownRenderer, { repoUrl: systems.repo.url ?? null }) : null;
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });

@@ -70,16 +70,20 @@ export interface CatalogueGroup {
   docs: Array<DocSummary & { problems: number }>;
 }
 
-/** The home page's catalogue: docs grouped by type in contract order, untyped docs last. */
-export function buildCatalogue(set: DocSet): CatalogueGroup[] {
+/**
+ * The home page's catalogue: docs grouped by type in contract order, untyped docs last;
+ * `folder` (docs-relative) narrows it to the docs under one folder, at any depth.
+ */
+export function buildCatalogue(set: DocSet, folder: string | null = null): CatalogueGroup[] {
   const problems = new Map<string, number>();
-  for (const item of [...set.violations, ...set.broken]) problems.set(item.file, (problems.get(item.file) ?? 0) + 1);
+  for (const finding of set.findings) problems.set(finding.file, (problems.get(finding.file) ?? 0) + 1);
+  const prefix = folder ? `${folder.replace(/\/+$/, '')}/` : '';
   const order = [...set.contract.types.map((t) => t.name), null];
   return order
     .map((type) => ({
       type: type ?? 'untyped',
       docs: set.docs
-        .filter((doc) => doc.type === type)
+        .filter((doc) => doc.type === type && doc.path.startsWith(prefix))
         .sort((a, b) => (b.updated ?? b.created ?? '').localeCompare(a.updated ?? a.created ?? '') || a.id.localeCompare(b.id))
         .map((doc) => ({ ...summarize(doc), problems: problems.get(doc.path) ?? 0 })),
     }))

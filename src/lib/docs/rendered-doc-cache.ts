@@ -12,16 +12,21 @@ import type { CodeBlockDecorator } from '../markdown/index.ts';
  * doc can turn a broken mention elsewhere into a link, so every page is rendered afresh then.
  */
 export class RenderedDocCache {
-  private readonly renderer: MarkdownRenderer;
+  private readonly makeRenderer: () => Promise<MarkdownRenderer>;
+  private renderer: Promise<MarkdownRenderer> | null = null;
   private version = -1;
   private matcher: IdMatcher | null = null;
   private readonly pages = new Map<string, Promise<RenderedDoc>>();
 
   private readonly repoUrl: string | null;
 
-  /** `repoUrl` is `repo.url`: where repository files outside the docs are linked to. */
-  constructor(renderer: MarkdownRenderer, options: { repoUrl?: string | null } = {}) {
-    this.renderer = renderer;
+  /**
+   * The renderer is made on the first page that needs it: loading the highlighter's grammars
+   * takes about a second, which the catalogue and the API should not wait for at start-up.
+   * `repoUrl` is `repo.url`: where repository files outside the docs are linked to.
+   */
+  constructor(makeRenderer: () => Promise<MarkdownRenderer>, options: { repoUrl?: string | null } = {}) {
+    this.makeRenderer = makeRenderer;
     this.repoUrl = options.repoUrl ?? null;
   }
 
@@ -36,7 +41,11 @@ export class RenderedDocCache {
     let page = this.pages.get(key);
     if (!page) {
       const matchIds = this.matcher!;
-      page = this.renderer.render(doc.body, {
+      this.renderer ??= this.makeRenderer().catch((error: unknown) => {
+        this.renderer = null;
+        throw error;
+      });
+      page = this.renderer.then((renderer) => renderer.render(doc.body, {
         transformTree: rehypeLinkReferences({
           matchIds,
           resolve: (kind, target) => resolveReference(kind, target, doc.path, set.index),
@@ -45,7 +54,7 @@ export class RenderedDocCache {
           hrefForFolder: (docsPath, indexId) => (indexId ? docHref(indexId) : `/?folder=${encodeURIComponent(docsPath)}`),
         }),
         ...(decorateCodeBlock ? { decorateCodeBlock } : {}),
-      });
+      }));
       this.pages.set(key, page);
       // A failed render must not stick in the cache.
       page.catch(() => this.pages.delete(key));

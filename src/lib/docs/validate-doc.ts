@@ -7,7 +7,26 @@ import { isoDate } from './iso-date.ts';
 
 /** True when the contract says this file needs no frontmatter. */
 export function isExempt(relativePath: string, contract: ResolvedContract): boolean {
-  return contract.frontmatterExempt.some((pattern) => pattern === relativePath || path.posix.matchesGlob(relativePath, pattern));
+  return contract.frontmatterExempt.some((pattern) => pattern === relativePath || globRegExp(pattern).test(relativePath));
+}
+
+const globs = new Map<string, RegExp>();
+
+/**
+ * A contract glob (`_meta/**`, `templates/*.md`, `x?.md`) as a regular expression, compiled
+ * once: matching it anew for every file of a large folder was a visible part of validating it.
+ */
+function globRegExp(pattern: string): RegExp {
+  let compiled = globs.get(pattern);
+  if (!compiled) {
+    const source = pattern
+      .split(/(\*\*\/?|\*|\?)/)
+      .map((part) => (part === '**' || part === '**/' ? '(?:.*/)?' + (part === '**' ? '.*' : '') : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    compiled = new RegExp(`^${source}$`);
+    globs.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 /** The doc type owning a file: the type with the longest folder that contains it. */

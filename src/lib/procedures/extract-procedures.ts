@@ -31,6 +31,8 @@ export interface FencedBlock {
  * the page uses for its anchors, so a block's id names the section a reader sees.
  */
 export function extractFencedBlocks(docId: string, body: string, bodyStartLine = 1): FencedBlock[] {
+  // Most docs have no fence at all; parsing them just to find none is most of a catalogue's cost.
+  if (!/^\s*(```|~~~)/m.test(body)) return [];
   const tree = parseMarkdown(body);
   const slugger = new GithubSlugger();
   const blocks: FencedBlock[] = [];

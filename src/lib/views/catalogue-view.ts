@@ -8,13 +8,16 @@ export type CatalogueRow = CatalogueGroup['docs'][number] & { href: string; sear
 /** Everything the home page renders. */
 export interface CatalogueView {
   docsDir: string;
+  /** The folder the catalogue is narrowed to, when a folder reference led here. */
+  folder: string | null;
   docCount: number;
   problemCount: number;
   groups: Array<{ type: string; docs: CatalogueRow[] }>;
 }
 
 /** The catalogue: docs grouped by type, each with its problems and freshness. */
-export async function catalogueView(core: Core, now = Date.now()): Promise<CatalogueView> {
+export async function catalogueView(core: Core, query: URLSearchParams = new URLSearchParams(), now = Date.now()): Promise<CatalogueView> {
+  const folder = query.get('folder') || null;
   const set = await core.docs.current();
   const freshnessOf = core.dashboard.freshnessOf(set);
   const verified = (id: string): CatalogueRow['verified'] => {
@@ -26,9 +29,10 @@ export async function catalogueView(core: Core, now = Date.now()): Promise<Catal
   };
   return {
     docsDir: set.docsDir,
+    folder,
     docCount: set.docs.length,
-    problemCount: set.violations.length + set.broken.length,
-    groups: buildCatalogue(set).map((group) => ({
+    problemCount: set.findings.length,
+    groups: buildCatalogue(set, folder).map((group) => ({
       type: group.type,
       docs: group.docs.map((doc) => ({
         ...doc,

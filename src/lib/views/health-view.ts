@@ -1,5 +1,5 @@
 import type { Core } from '../app/index.ts';
-import type { BrokenLink, Violation } from '../docs/index.ts';
+import { summarizeFindings, type BrokenLink, type Finding, type Violation } from '../docs/index.ts';
 import { troubleshootingSections, type Incident } from '../incidents/index.ts';
 import { brokenCitations } from '../procedures/index.ts';
 
@@ -18,6 +18,10 @@ export interface HealthView {
   byRule: Array<{ rule: string; count: number }>;
   filesWithProblems: number;
   systemsProblem: string | null;
+  /** False when the folder's contract cannot be used; then only its problems are listed. */
+  contractUsable: boolean;
+  /** Findings grouped by severity, then by rule, most frequent first. */
+  bySeverity: Array<{ severity: Finding['severity']; count: number; rules: Array<{ rule: string; findings: Finding[] }> }>;
 }
 
 /** The docs health page: contract violations, broken links and citations, unexplained failures. */
@@ -36,5 +40,21 @@ export async function healthView(core: Core): Promise<HealthView> {
     byRule: [...byRule].sort((a, b) => b[1] - a[1]).map(([rule, count]) => ({ rule, count })),
     filesWithProblems: new Set([...set.violations, ...set.broken].map((p) => p.file)).size,
     systemsProblem: core.systemsProblem,
+    contractUsable: set.contract.usable,
+    bySeverity: groupFindings(set.findings),
   };
+}
+
+function groupFindings(findings: Finding[]): HealthView['bySeverity'] {
+  const summary = summarizeFindings(findings);
+  return (['error', 'warning'] as const)
+    .map((severity) => ({
+      severity,
+      count: severity === 'error' ? summary.errors : summary.warnings,
+      rules: Object.entries(summary.byRule)
+        .filter(([, entry]) => entry.severity === severity)
+        .sort(([, a], [, b]) => b.count - a.count)
+        .map(([rule]) => ({ rule, findings: findings.filter((f) => f.rule === rule) })),
+    }))
+    .filter((group) => group.count > 0);
 }
