@@ -375,12 +375,12 @@ describe('incidents from failed checks', () => {
     world.docs.write(`incidents/${fileName}`, markdown);
     const plain = spawnSync(process.execPath, ['src/cli/runbook-live.ts', 'docs-check', world.docs.dir], { cwd: ROOT, encoding: 'utf8' });
     expect(plain.status, `${plain.stdout}\n${plain.stderr}`).toBe(0);
-    expect(plain.stderr).toMatch(/0 violations, 0 broken links/);
+    expect(plain.stderr).toMatch(/: 0 errors, 0 warnings\n$/);
     const json = spawnSync(process.execPath, ['src/cli/runbook-live.ts', 'docs-check', world.docs.dir, '--json'], { cwd: ROOT, encoding: 'utf8' });
     expect(json.status, `${json.stdout}\n${json.stderr}`).toBe(0);
-    const report = JSON.parse(json.stdout) as { contract: string; violations: unknown[]; brokenLinks: unknown[] };
+    const report = JSON.parse(json.stdout) as { contract: { source: string }; violations: unknown[]; brokenLinks: unknown[] };
     expect(report).toMatchObject({ violations: [], brokenLinks: [] });
-    expect(report.contract).toMatch(/_meta\/docs-contract\.yaml$/);
+    expect(report.contract.source).toMatch(/_meta\/docs-contract\.yaml$/);
 
     // The server reads the same folder: the exported doc is a page, linked to the section that exists.
     const served = await fetch(`${server.url}/api/docs/${incident.id}`);
