@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { prng } from './prng.ts';
 
 // A real team's repository, as runbook-live meets it in the wild: a git checkout of
 // "Ledgerline" (an invented ledger and payouts platform) with code, scripts, an agent
@@ -78,7 +79,7 @@ export function makeTeamRepo(options: TeamRepoOptions = {}): TeamRepo {
 
   const bulk = planBulk(options.docs ?? 400);
   const pool = bulk.map((doc) => doc.id);
-  const rng = mulberry32(0x1ed9e1);
+  const rng = prng(0x1ed9e1);
   bulk.forEach((doc, i) => put(doc.file, renderBulkDoc(doc, i, bulk, pool, rng)));
   TEMPLATE_KINDS.forEach((kind, i) => put(`docs/templates/${kind}-template.md`, templateDoc(kind, i)));
   const named = namedDocs(bulk, options.withErrors === true);
@@ -1040,18 +1041,6 @@ function numbers(count: number, reserved: number[]): number[] {
 /** Integers from `from` to `to`, both included. */
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-/** A deterministic PRNG (mulberry32): the same repository on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `count` distinct items of `list`, chosen by `rng`. */

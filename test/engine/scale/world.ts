@@ -9,6 +9,7 @@ import { hashBlockSource } from '../../../src/lib/procedures/block-identity.ts';
 import type { RunRecord } from '../../../src/lib/runs/run-record.ts';
 import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
 import { doc } from '../../support/temp-docs.ts';
+import { prng } from '../../support/prng.ts';
 
 export const IMAGE = 'python:3.13-slim';
 export const TARGET = 'local';
@@ -51,17 +52,6 @@ export interface ScaleWorld {
   cleanup(): void;
 }
 
-/** mulberry32: a small deterministic PRNG, so every run of the test and bench sees the same world. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pass probabilities cycled over the checks, so the world has healthy, flaky and broken checks. */
 const PASS_PROBABILITY = [0.97, 0.85, 0.5, 0.15, 0.99];
