@@ -18,7 +18,8 @@ import { freePort } from '../test/support/server.ts';
 import { ms, quantile } from './lib.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'src/cli/runbook-live.ts');
+// The launcher npm scripts and npx use: the compiled bundle, built by the warm-up run.
+const CLI = path.join(ROOT, 'bin/runbook-live.mjs');
 // The build named by RUNBOOK_LIVE_TEST_BUILD (as test/support/server.ts takes it), else dist/.
 const ENTRY = path.join(process.env.RUNBOOK_LIVE_TEST_BUILD ?? path.join(ROOT, 'dist'), 'server/entry.mjs');
 const SIZES = [1000, 5000];

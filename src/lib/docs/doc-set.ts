@@ -5,6 +5,7 @@ import type { RuleSeverities } from './docs-rules.ts';
 import { toFindings, type Finding } from './findings.ts';
 import type { ResolvedContract } from './load-contract.ts';
 import type { RepositoryLocation } from './repository-root.ts';
+import type { ListedEntry } from './list-markdown-files.ts';
 import type { Reference } from './scan-references.ts';
 import type { DocIndex } from './resolve-reference.ts';
 import { buildLinkGraph, type BrokenLink, type LinkGraph } from './link-graph.ts';
@@ -32,6 +33,8 @@ export interface DocSet {
 export function assembleDocSet(input: {
   docsDir: string;
   location: RepositoryLocation;
+  /** The docs folder's entries as listed, so links inside it resolve without a stat each. */
+  docsEntries?: ReadonlyMap<string, ListedEntry>;
   contract: ResolvedContract;
   contractViolations: Violation[];
   docs: DocRecord[];
@@ -55,7 +58,7 @@ export function assembleDocSet(input: {
     hasId: (id) => byId.has(id),
     idForPath: (relativePath) => byPath.get(relativePath) ?? null,
     location: input.location,
-    entryAt: repositoryEntries(input.location.root),
+    entryAt: repositoryEntries(input.location, input.docsEntries ?? new Map()),
   };
   const docs = [...byId.values()];
   const graph = buildLinkGraph(docs, input.referencesOf, index);
@@ -79,15 +82,24 @@ export function assembleDocSet(input: {
 }
 
 /**
- * Whether repository-relative paths exist, asked of the file system once each per set: a
- * reference to a file outside the docs folder is valid when the file is there.
+ * Whether repository-relative paths exist. Inside the docs folder the listing answers;
+ * elsewhere the file system is asked, once per path per set: a reference to a file outside
+ * the docs folder is valid when the file is there.
  */
-function repositoryEntries(root: string): DocIndex['entryAt'] {
+function repositoryEntries(location: RepositoryLocation, docsEntries: ReadonlyMap<string, ListedEntry>): DocIndex['entryAt'] {
   const seen = new Map<string, 'file' | 'folder' | null>();
+  const prefix = location.docsPath ? `${location.docsPath}/` : '';
   return (relative) => {
     let entry = seen.get(relative);
+    if (entry === undefined && docsEntries.size > 0 && (prefix === '' || relative.startsWith(prefix))) {
+      const listed = docsEntries.get(relative.slice(prefix.length));
+      // Not listed means not there; a symlink ('other') is left to the stat below.
+      if (listed === undefined) entry = null;
+      else if (listed !== 'other') entry = listed;
+    }
+    if (relative === '.' || relative === location.docsPath) entry = 'folder';
     if (entry === undefined) {
-      const info = statSync(path.join(root, relative), { throwIfNoEntry: false });
+      const info = statSync(path.join(location.root, relative), { throwIfNoEntry: false });
       entry = info?.isDirectory() ? 'folder' : info?.isFile() ? 'file' : null;
       seen.set(relative, entry);
     }

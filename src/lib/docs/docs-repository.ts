@@ -9,7 +9,7 @@ import { isExempt, validateDoc } from './validate-doc.ts';
 import { buildIdMatcher } from './id-mentions.ts';
 import { scanReferences, type Reference } from './scan-references.ts';
 import { assembleDocSet, type DocSet } from './doc-set.ts';
-import { fingerprint, listMarkdownFiles, type FileStamp } from './list-markdown-files.ts';
+import { fingerprint, listMarkdownFiles, type DocsListing, type FileStamp } from './list-markdown-files.ts';
 
 interface CachedFile {
   stampKey: string;
@@ -78,18 +78,18 @@ export class DocsRepository {
       return refs;
     };
     this.version += 1;
-    const set = assembleDocSet({ docsDir: this.docsDir, location: this.location, contract, contractViolations, docs, referencesOf, severities: this.severities, version: this.version });
+    const set = assembleDocSet({ docsDir: this.docsDir, location: this.location, docsEntries: listed.entries, contract, contractViolations, docs, referencesOf, severities: this.severities, version: this.version });
     this.snapshot = { fingerprint: print, set };
     return set;
   }
 
-  private async listFiles(): Promise<{ stamps: FileStamp[]; problem: string | null }> {
+  private async listFiles(): Promise<DocsListing & { problem: string | null }> {
     try {
-      return { stamps: await listMarkdownFiles(this.docsDir, [CONTRACT_PATH]), problem: null };
+      return { ...listMarkdownFiles(this.docsDir, [CONTRACT_PATH]), problem: null };
     } catch (error) {
       // The folder may be mid-checkout or mistyped; keep serving and say what to fix.
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
-      return { stamps: [], problem: `docs folder ${this.docsDir} ${reason}; set DOCS_DIR to a folder of markdown docs` };
+      return { stamps: [], entries: new Map(), problem: `docs folder ${this.docsDir} ${reason}; set DOCS_DIR to a folder of markdown docs` };
     }
   }
 

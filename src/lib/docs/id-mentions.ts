@@ -14,6 +14,9 @@ export type IdMatcher = (text: string) => IdMention[];
 const WORD = /(?<![\w-])[A-Za-z0-9][\w.-]*/g;
 // Every id worth linking has a dash between two letters or digits (ADR-0013, RUN-runner-image).
 const HAS_INNER_DASH = /[A-Za-z0-9]-[A-Za-z0-9]/;
+// The same words, but only those with an inner dash: when no known id lacks one, the regex
+// engine skips the plain words itself instead of handing every word of the prose back.
+const DASHED_WORD = /(?<![\w-])[A-Za-z0-9](?:[\w.-]*?[A-Za-z0-9])?-[A-Za-z0-9][\w.-]*/g;
 
 /**
  * Builds a matcher for ids mentioned in prose: every known id, plus any word shaped like a
@@ -26,9 +29,10 @@ export function buildIdMatcher(contract: ResolvedContract, knownIds: Iterable<st
   const known = new Set(knownIds);
   const shapes = contract.types.map((type) => new RegExp(`^(?:${unanchored(type.idRegex.source)})$`, type.idRegex.flags.replace(/[gy]/g, '')));
   const isId = (word: string) => known.has(word) || (HAS_INNER_DASH.test(word) && shapes.some((shape) => shape.test(word)));
+  const words = [...known].every((id) => HAS_INNER_DASH.test(id)) ? DASHED_WORD : WORD;
   return (text) => {
     const mentions: IdMention[] = [];
-    for (const match of text.matchAll(WORD)) {
+    for (const match of text.matchAll(words)) {
       const word = match[0];
       // Trailing dots, dashes and underscores are sentence punctuation far more often than part of an id.
       const id = word.replace(/[.\-_]+$/, '');

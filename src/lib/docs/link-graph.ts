@@ -1,6 +1,6 @@
 import type { DocRecord } from './doc-record.ts';
 import type { Reference } from './scan-references.ts';
-import { leadingFolderExists, resolveReference, type DocIndex } from './resolve-reference.ts';
+import { leadingFolderExists, resolveReference, type DocIndex, type Resolution } from './resolve-reference.ts';
 
 /** A reference that resolved to another doc. */
 export interface OutgoingLink {
@@ -31,12 +31,28 @@ export function buildLinkGraph(docs: DocRecord[], referencesOf: (doc: DocRecord)
   const outgoing = new Map<string, OutgoingLink[]>();
   const backlinks = new Map<string, Set<string>>();
   const broken: BrokenLink[] = [];
+  // A resolution depends only on the target and the linking doc's folder, and docs in one
+  // folder name the same few places again and again: resolve each pair once.
+  const resolved = new Map<string, { resolution: Resolution; ignorable: boolean }>();
+  const resolve = (reference: Reference, fromPath: string) => {
+    const slash = fromPath.lastIndexOf('/');
+    const key = reference.kind === 'id' ? `id\0${reference.target}` : `${reference.tentative ? 't' : 'p'}\0${fromPath.slice(0, slash + 1)}\0${reference.target}`;
+    let entry = resolved.get(key);
+    if (!entry) {
+      const resolution = resolveReference(reference.kind, reference.target, fromPath, index);
+      // A tentative reference (a folder in inline code) only counts when its leading folder exists.
+      const ignorable = resolution.kind === 'broken' && reference.tentative === true && !leadingFolderExists(reference.target, fromPath, index);
+      entry = { resolution, ignorable };
+      resolved.set(key, entry);
+    }
+    return entry;
+  };
   for (const doc of docs) {
     const links: OutgoingLink[] = [];
     const seen = new Set<string>();
     for (const reference of referencesOf(doc)) {
-      const resolution = resolveReference(reference.kind, reference.target, doc.path, index);
-      if (resolution.kind === 'broken' && reference.tentative && !leadingFolderExists(reference.target, doc.path, index)) continue;
+      const { resolution, ignorable } = resolve(reference, doc.path);
+      if (ignorable) continue;
       if (resolution.kind === 'broken') {
         broken.push({ file: doc.path, docId: doc.id, target: reference.target, origin: reference.origin, line: reference.line, reason: resolution.reason });
         continue;

@@ -9,28 +9,45 @@ export interface FileStamp {
   size: number;
 }
 
+/** What a docs-relative path is, as the listing saw it; a symlink is left for a stat to tell. */
+export type ListedEntry = 'file' | 'folder' | 'other';
+
+/** The docs folder as listed once: its markdown files with stamps, and every entry's kind. */
+export interface DocsListing {
+  stamps: FileStamp[];
+  /** Every entry under the folder, hidden ones included, by docs-relative path. */
+  entries: Map<string, ListedEntry>;
+}
+
 /**
  * Lists the `.md` files under the docs folder plus the contract file, with their stamps.
- * Hidden entries, node_modules and symlinks are skipped: a symlink could point outside
- * the docs folder, and nothing outside it may be read.
+ * Hidden entries, node_modules and symlinks are not docs: a symlink could point outside the
+ * docs folder, and nothing outside it may be read. The listing of every entry comes for free
+ * with the walk and lets links inside the docs folder resolve without a stat each.
  */
-export async function listMarkdownFiles(docsDir: string, extraFiles: string[] = []): Promise<FileStamp[]> {
+export function listMarkdownFiles(docsDir: string, extraFiles: string[] = []): DocsListing {
   // Synchronous on purpose: a stat takes microseconds, the promise API a thread-pool round
   // trip each, and this runs on every request to see whether anything changed.
-  const entries = readdirSync(docsDir, { recursive: true, withFileTypes: true });
-  const wanted = entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(docsDir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .filter((relative) => !relative.split('/').some((segment) => segment.startsWith('.') || segment === 'node_modules'))
-    .filter((relative) => relative.toLowerCase().endsWith('.md') || extraFiles.includes(relative))
-    .sort();
+  const root = path.resolve(docsDir);
+  const entries = new Map<string, ListedEntry>();
+  const wanted: string[] = [];
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    const parent = entry.parentPath === root ? '' : entry.parentPath.slice(root.length + 1).split(path.sep).join('/');
+    const relative = parent ? `${parent}/${entry.name}` : entry.name;
+    entries.set(relative, entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other');
+    if (!entry.isFile()) continue;
+    if (!(entry.name.toLowerCase().endsWith('.md') || extraFiles.includes(relative))) continue;
+    if (relative.split('/').some((segment) => segment.startsWith('.') || segment === 'node_modules')) continue;
+    wanted.push(relative);
+  }
+  wanted.sort();
   const stamps: FileStamp[] = [];
   for (const relative of wanted) {
     // Deleted between listing and stat: it is simply gone.
-    const info = statSync(path.join(docsDir, relative), { throwIfNoEntry: false });
+    const info = statSync(path.join(root, relative), { throwIfNoEntry: false });
     if (info) stamps.push({ path: relative, mtimeMs: info.mtimeMs, size: info.size });
   }
-  return stamps;
+  return { stamps, entries };
 }
 
 /** One string that changes when any file is added, removed or modified. */
