@@ -3,3 +3,4 @@ export * from './code-blocks.ts';
 export * from './parse-markdown.ts';
 export * from './render-markdown.ts';
 export * from './collect-headings.ts';
+export * from './code-and-headings.ts';

@@ -1,7 +1,5 @@
-import { parseMarkdown } from '../markdown/index.ts';
+import { codeAndHeadings } from '../markdown/index.ts';
 import GithubSlugger from 'github-slugger';
-import { toString } from 'mdast-util-to-string';
-import { visit } from 'unist-util-visit';
 import { parseFenceInfo } from './parse-fence-info.ts';
 import { blockIdentity, toBlockId, type BlockId } from './block-identity.ts';
 
@@ -33,24 +31,21 @@ export interface FencedBlock {
 export function extractFencedBlocks(docId: string, body: string, bodyStartLine = 1): FencedBlock[] {
   // Most docs have no fence at all; parsing them just to find none is most of a catalogue's cost.
   if (!/^\s*(```|~~~)/m.test(body)) return [];
-  const tree = parseMarkdown(body);
   const slugger = new GithubSlugger();
   const blocks: FencedBlock[] = [];
   let heading: FencedBlock['heading'] = null;
   let underHeading = 0;
-  visit(tree, (node) => {
-    if (node.type === 'heading') {
-      const text = toString(node);
-      heading = { slug: slugger.slug(text), text };
+  for (const item of codeAndHeadings(body)) {
+    if (item.kind === 'heading') {
+      heading = { slug: slugger.slug(item.text), text: item.text };
       underHeading = 0;
-      return;
+      continue;
     }
-    if (node.type !== 'code') return;
-    const info = parseFenceInfo([node.lang, node.meta].filter(Boolean).join(' '));
+    const info = parseFenceInfo([item.lang, item.meta].filter(Boolean).join(' '));
     const annotations = info.ok ? info.annotations : {};
-    const identity = blockIdentity({ docId, name: annotations.name, headingSlug: heading?.slug, index: underHeading, source: node.value });
+    const identity = blockIdentity({ docId, name: annotations.name, headingSlug: heading?.slug, index: underHeading, source: item.value });
     underHeading += 1;
-    const fallback = blockIdentity({ docId, headingSlug: heading?.slug, index: underHeading - 1, source: node.value });
+    const fallback = blockIdentity({ docId, headingSlug: heading?.slug, index: underHeading - 1, source: item.value });
     blocks.push({
       id: identity.ok ? identity.id : fallback.ok ? fallback.id : toBlockId(docId, `block-${blocks.length + 1}`),
       hash: identity.ok ? identity.hash : fallback.ok ? fallback.hash : '',
@@ -58,11 +53,11 @@ export function extractFencedBlocks(docId: string, body: string, bodyStartLine =
       index: blocks.length,
       lang: info.lang,
       annotations,
-      source: node.value,
-      line: node.position ? node.position.start.line + bodyStartLine - 1 : null,
+      source: item.value,
+      line: item.line !== null ? item.line + bodyStartLine - 1 : null,
       heading,
       problem: !info.ok ? info.error : identity.ok ? null : identity.error,
     });
-  });
+  }
   return blocks;
 }
