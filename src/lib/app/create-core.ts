@@ -67,7 +67,11 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
-  if (server) await runs.recover();
+  // Recovery marks a killed server's runs interrupted now and cleans their containers in the
+  // background; runs started meanwhile wait for it.
+  if (server) {
+    runs.recover().catch((error: unknown) => (options.warn ?? console.error)(`runbook-live: start-up recovery failed: ${(error as Error).message}`));
+  }
   const { webhook, site_url: siteUrl } = systems.notifications;
   const incidents = new IncidentService({
     incidents: new SqliteIncidentStore(store.database),
@@ -82,10 +86,14 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const health = new TargetHealthMonitor(targets, Object.fromEntries(Object.entries(systems.targets).map(([name, target]) => [name, target.url])));
   const scheduler = new Scheduler({ docs, catalog, runs, defaultTargets: targets.names() });
   const unsubscribe = server ? followRunsForHealth(events, health) : () => {};
-  if (server) {
-    health.start();
-    scheduler.start();
-  }
+  // Probes and schedules begin on the next turn, so the request that started the server is
+  // answered without first loading the Docker client or waiting on an engine.
+  const background = server
+    ? setImmediate(() => {
+        health.start();
+        scheduler.start();
+      })
+    : null;
   const dashboard = new DashboardService({ docs, catalog, runs, incidents, health, scheduler: server ? scheduler : null, defaultTargets: targets.names() });
   let closing: Promise<void> | null = null;
   return {
@@ -103,6 +111,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     pages,
     close: () =>
       (closing ??= (async () => {
+        if (background) clearImmediate(background);
         scheduler.stop();
         health.stop();
         unsubscribe();

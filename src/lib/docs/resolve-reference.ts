@@ -37,12 +37,13 @@ export function resolveReference(kind: 'id' | 'path', target: string, fromPath: 
   const written = decodeURIComponentSafe(filePart);
   const { docsPath, inRepository } = index.location;
   const inDocs = (docsRelative: string) => (docsPath ? `${docsPath}/${docsRelative}` : docsRelative);
+  const fromDir = path.posix.dirname(fromPath);
   const candidates = [
-    inDocs(path.posix.join(path.posix.dirname(fromPath), written)),
+    inDocs(fromDir === '.' ? written : `${fromDir}/${written}`),
     inDocs(written.replace(/^\/+/, '')),
     written.replace(/^\/+/, ''),
   ]
-    .map((candidate) => path.posix.normalize(candidate).replace(/\/+$/, ''))
+    .map((candidate) => normalized(candidate).replace(/\/+$/, ''))
     .filter((candidate) => candidate !== '..' && !candidate.startsWith('../') && !path.posix.isAbsolute(candidate));
   if (candidates.length === 0) return { kind: 'broken', reason: `'${filePart}' points outside the ${inRepository ? 'repository' : 'docs folder'}` };
   for (const candidate of new Set(candidates)) {
@@ -76,7 +77,16 @@ function docsRelativeOf(repositoryRelative: string, docsPath: string): string | 
   return repositoryRelative.startsWith(`${docsPath}/`) ? repositoryRelative.slice(docsPath.length + 1) : null;
 }
 
+// A path with no '.' or '..' segment and no doubled slash is already normal; most are.
+const NEEDS_NORMALIZING = /(?:^|\/)\.\.?(?:\/|$)|\/\//;
+
+/** path.posix.normalize, skipped for the paths it would not change (it was a tenth of a large check). */
+function normalized(candidate: string): string {
+  return NEEDS_NORMALIZING.test(candidate) ? path.posix.normalize(candidate) : candidate || '.';
+}
+
 function decodeURIComponentSafe(text: string): string {
+  if (!text.includes('%')) return text;
   try {
     return decodeURIComponent(text);
   } catch {

@@ -62,6 +62,7 @@ export class RunService {
   private readonly cancels = new Map<string, AbortController>();
   private readonly liveLogs = new Map<string, RunLog>();
   private readonly settled = new Map<string, { promise: Promise<RunRecord>; resolve: (run: RunRecord) => void }>();
+  private recovering: Promise<unknown> | null = null;
 
   constructor(deps: RunServiceDeps) {
     this.deps = deps;
@@ -188,6 +189,7 @@ export class RunService {
 
   /** Cancels every run still queued or running and waits until they have ended. */
   async drain(): Promise<void> {
+    if (this.recovering) await this.recovering;
     const pending = [...this.settled.keys()];
     for (const runId of pending) this.cancel(runId);
     await Promise.all(pending.map((runId) => this.waitFor(runId)));
@@ -208,8 +210,22 @@ export class RunService {
    * Start-up recovery: runs a killed server left queued or running become `interrupted`,
    * and containers labelled with any run of this store are removed from every target.
    */
-  async recover(): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
+  recover(): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
+    const recovery = this.recoverNow();
+    // New runs wait for the clean-up: it removes containers by run id, and must only ever
+    // see the ones a previous server left behind.
+    const done = recovery.catch(() => undefined).then(() => {
+      if (this.recovering === done) this.recovering = null;
+    });
+    this.recovering = done;
+    return recovery;
+  }
+
+  private async recoverNow(): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
     const interrupted = this.deps.store.interruptUnfinished(this.now(), 'the server stopped while this run was active');
+    // The engines are asked on a later turn: loading the Docker client and waiting on a slow
+    // or unreachable engine must not hold up the first page.
+    await new Promise((resolve) => setImmediate(resolve));
     const removedContainers: string[] = [];
     for (const name of this.deps.targets.names()) {
       try {
@@ -233,6 +249,7 @@ export class RunService {
   }
 
   private async execute(queued: RunRecord, request: StartRunRequest, signal: AbortSignal): Promise<RunRecord> {
+    if (this.recovering) await this.recovering;
     const started = this.deps.store.updateRun(queued.id, { status: transition(queued.status, 'running'), startedAt: this.now() });
     this.deps.events.publish(started.id, { type: 'started', run: started });
     const log = new RunLog(started.id, this.deps.store, this.deps.events, this.deps.logLimitBytes);

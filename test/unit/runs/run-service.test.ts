@@ -388,6 +388,23 @@ describe('RunService.recover', () => {
     expect(store.getRun('p')?.status).toBe('passed');
   });
 
+  it('lets a run requested during the clean-up start only once the clean-up is over', async () => {
+    let listed!: (containers: ManagedContainer[]) => void;
+    clients.local = fakeDockerClient({ listManaged: () => new Promise((resolve) => (listed = resolve)), listManagedVolumes: async () => [], removeContainer: async () => {} });
+    clients.remote = fakeDockerClient({ listManaged: async () => [], listManagedVolumes: async () => [] });
+    const recovery = service.recover();
+    const { run } = service.start(probe());
+    expect(run.status).toBe('queued');
+    // Wait until the clean-up is really asking the engine, then check nothing has started.
+    await vi.waitFor(() => expect(clients.local.listManaged).toHaveBeenCalled());
+    expect(executor.calls).toHaveLength(0);
+    listed([container('c-old', 'stale-run')]);
+    await recovery;
+    const call = await executor.call(1);
+    expect(call.context.runId).toBe(run.id);
+    expect(store.getRun(run.id)?.status).toBe('running');
+  });
+
   it('has nothing to do on a clean start', async () => {
     for (const name of ['local', 'remote'] as const) clients[name] = fakeDockerClient({ listManaged: async () => [], listManagedVolumes: async () => [] });
     expect(await service.recover()).toEqual({ interrupted: [], removedContainers: [] });
