@@ -12,3 +12,5 @@ export * from './docs-settings.ts';
 export * from './findings.ts';
 export * from './repository-root.ts';
 export * from './scan-references.ts';
+export * from './doc-content-hash.ts';
+export * from './git-head.ts';
