@@ -72,7 +72,8 @@ async function refresh(filters: string): Promise<void> {
     cell(row, '.duration').textContent = data.lastDurationMs === null ? '—' : formatDuration(data.lastDurationMs);
     cell(row, '.rate-24h').textContent = percent(data.passRate24h);
     cell(row, '.rate-7d').textContent = percent(data.passRate7d);
-    row.querySelector('.spark path')?.setAttribute('d', data.sparkline);
+    row.querySelector('.spark path.spark-line')?.setAttribute('d', data.sparkline);
+    row.querySelector('.spark path.spark-changes')?.setAttribute('d', data.sparklineChanges);
     const incidents = cell(row, '.incidents');
     incidents.replaceChildren();
     if (data.openIncidents > 0) {

@@ -3,7 +3,7 @@ import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
 import { blockIdParts, checkBlocks } from '../procedures/index.ts';
 import { statsKey, type BlockTargetStats, type LatestRun } from '../runs/index.ts';
 import type { TargetHealth } from '../systems/index.ts';
-import { sparklinePath } from './sparkline.ts';
+import { sparklineChanges, sparklinePath } from './sparkline.ts';
 import { parseTimeout } from '../procedures/index.ts';
 
 /** How a check stands on a target. */
@@ -32,6 +32,8 @@ export interface CheckRow {
   passRate7d: number | null;
   durations: number[];
   sparkline: string;
+  /** Marks on the sparkline where the check's definition changed between two runs. */
+  sparklineChanges: string;
   schedule: { everySeconds: number; label: string } | null;
   openIncidents: number;
 }
@@ -75,6 +77,7 @@ export function buildCheckRows(inputs: CheckRowInputs): CheckRow[] {
       passRate7d: stats && stats.finished7d > 0 ? stats.passed7d / stats.finished7d : null,
       durations: stats?.durations ?? [],
       sparkline: sparklinePath(stats?.durations ?? []),
+      sparklineChanges: sparklineChanges(stats?.hashes ?? []),
       schedule: every ? { everySeconds: every, label: `every ${block.annotations.every}` } : null,
       openIncidents: inputs.openIncidents.get(key) ?? 0,
     };

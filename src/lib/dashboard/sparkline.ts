@@ -1,3 +1,14 @@
+/**
+ * Vertical marks, as one SVG path, at each point whose run ran a different definition of
+ * the check than the point before it (its block hash changed), in the same box as `sparklinePath`.
+ */
+export function sparklineChanges(hashes: string[], width = 80, height = 18): string {
+  const step = hashes.length > 1 ? width / (hashes.length - 1) : 0;
+  return hashes
+    .flatMap((hash, i) => (i > 0 && hash !== hashes[i - 1] ? [`M${(i * step).toFixed(1)},0 V${height}`] : []))
+    .join(' ');
+}
+
 /** An SVG path through the values, scaled into a width × height box (y grows downwards). */
 export function sparklinePath(values: number[], width = 80, height = 18): string {
   if (values.length === 0) return '';

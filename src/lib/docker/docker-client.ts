@@ -126,6 +126,8 @@ export const imageDetailsSchema = z.object({
   entrypoint: z.array(z.string()),
   labels: z.record(z.string(), z.string()),
   workingDir: z.string(),
+  /** Registry digests (`name@sha256:…`); empty for an image built here and never pushed or pulled. */
+  digests: z.array(z.string()).default([]),
 });
 export type ImageDetails = z.infer<typeof imageDetailsSchema>;
 

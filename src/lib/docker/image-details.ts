@@ -32,5 +32,6 @@ export function toImageDetails(info: Dockerode.ImageInspectInfo): ImageDetails {
     entrypoint: toArgv(config.Entrypoint),
     labels: { ...(config.Labels ?? {}) },
     workingDir: config.WorkingDir ?? '',
+    digests: [...(info.RepoDigests ?? [])],
   };
 }

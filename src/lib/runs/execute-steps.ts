@@ -18,6 +18,8 @@ export interface StepsOutcome {
   message: string | null;
   exitCode: number | null;
   imageId: string | null;
+  /** The registry digest of the image the steps used, when it has one. */
+  imageDigest?: string | null;
   /** One entry per step that ran. */
   steps: StepResult[];
 }
@@ -38,7 +40,7 @@ export interface StepContext {
 /** Runs a block's steps; `executeSteps` is the one that talks to Docker. */
 export type StepExecutor = (steps: ExecutableStep[], context: StepContext) => Promise<StepsOutcome>;
 
-type StepAttempt = { ok: true; detail: StepResult; imageId?: string; exitCode?: number } | { ok: false; outcome: Omit<StepsOutcome, 'steps'>; detail?: StepResult };
+type StepAttempt = { ok: true; detail: StepResult; imageId?: string; imageDigest?: string; exitCode?: number } | { ok: false; outcome: Omit<StepsOutcome, 'steps'>; detail?: StepResult };
 
 /**
  * Runs a block's steps in order through the Docker client, stopping at the first that
@@ -49,6 +51,7 @@ export async function executeSteps(steps: ExecutableStep[], context: StepContext
   const deadline = Date.now() + context.timeoutMs;
   const results: StepResult[] = [];
   let imageId: string | null = null;
+  let imageDigest: string | null = null;
   let exitCode: number | null = null;
   for (const [index, step] of steps.entries()) {
     context.log('system', `[runbook-live] step ${index + 1}/${steps.length}: ${describeStep(step)}`);
@@ -59,11 +62,12 @@ export async function executeSteps(steps: ExecutableStep[], context: StepContext
       result = { ok: false, outcome: failureFromError(error) };
     }
     if (result.detail !== undefined) results.push(result.detail);
-    if (!result.ok) return { ...result.outcome, exitCode: result.outcome.exitCode ?? exitCode, imageId: result.outcome.imageId ?? imageId, steps: results };
+    if (!result.ok) return { ...result.outcome, exitCode: result.outcome.exitCode ?? exitCode, imageId: result.outcome.imageId ?? imageId, imageDigest, steps: results };
     if (result.imageId) imageId = result.imageId;
+    if (result.imageId) imageDigest = result.imageDigest ?? null;
     if (result.exitCode !== undefined) exitCode = result.exitCode;
   }
-  return { status: 'passed', failureKind: null, message: null, exitCode, imageId, steps: results };
+  return { status: 'passed', failureKind: null, message: null, exitCode, imageId, imageDigest, steps: results };
 }
 
 function runStep(step: ExecutableStep, context: StepContext, deadline: number): Promise<StepAttempt> {
@@ -163,7 +167,7 @@ async function runCheck(step: CheckStep, context: StepContext): Promise<StepAtte
   for (const verdict of outcome.verdicts) {
     context.log('system', `[runbook-live] ${verdict.status.toUpperCase().padEnd(7)} ${verdict.label}${verdict.status === 'passed' ? '' : ` (expected ${verdict.expected}; got ${verdict.actual})`}`);
   }
-  if (failedOnes.length === 0) return { ok: true, detail, imageId: outcome.image.id, ...(outcome.exitCode !== null ? { exitCode: outcome.exitCode } : {}) };
+  if (failedOnes.length === 0) return { ok: true, detail, imageId: outcome.image.id, ...(outcome.image.digests[0] ? { imageDigest: outcome.image.digests[0] } : {}), ...(outcome.exitCode !== null ? { exitCode: outcome.exitCode } : {}) };
   const message = `${failedOnes.length} of ${outcome.verdicts.length} assertions failed: ${failedOnes.map((v) => v.label).join('; ')}`;
   return {
     ok: false,
@@ -179,7 +183,8 @@ async function inspectImages(step: ImageInspectStep, context: StepContext): Prom
     details.push(found);
     for (const line of JSON.stringify(found, null, 2).split('\n')) context.log('stdout', line);
   }
-  return { ok: true, detail: { kind: 'image-inspect', images: details }, imageId: details[0]?.id ?? '' };
+  const digest = details[0]?.digests[0];
+  return { ok: true, detail: { kind: 'image-inspect', images: details }, imageId: details[0]?.id ?? '', ...(digest ? { imageDigest: digest } : {}) };
 }
 
 /** Maps a thrown Docker-layer error to a failure an operator can act on. */

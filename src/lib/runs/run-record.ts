@@ -26,6 +26,12 @@ export const runRecordSchema = z.object({
   finishedAt: z.string().nullable(),
   exitCode: z.number().nullable(),
   imageId: z.string().nullable(),
+  /** The image's registry digest (`name@sha256:…`), when it has one; locally built images have none. */
+  imageDigest: z.string().nullable(),
+  /** Hash of the doc's frontmatter and body when the run was requested: which version of the runbook it ran from. */
+  docHash: z.string().nullable(),
+  /** The commit checked out in the docs' repository when the run was requested, if the docs are in one. */
+  docsCommit: z.string().nullable(),
   /** Step results (image tags and size, inspect output, check verdicts). */
   result: runResultSchema.nullable(),
   logBytes: z.number(),

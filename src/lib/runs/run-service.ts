@@ -22,6 +22,14 @@ export interface StartRunRequest {
   target: string;
   actor: string;
   trigger: RunTrigger;
+  /** Which version of the docs the request was made against (see `pinOf`). */
+  pin?: RunPin;
+}
+
+/** The doc version a run is pinned to; the block's own hash is on the block. */
+export interface RunPin {
+  docHash: string | null;
+  docsCommit: string | null;
 }
 
 /** Collaborators and limits, built once per server. */
@@ -106,6 +114,9 @@ export class RunService {
       finishedAt: null,
       exitCode: null,
       imageId: null,
+      imageDigest: null,
+      docHash: request.pin?.docHash ?? null,
+      docsCommit: request.pin?.docsCommit ?? null,
       result: null,
       logBytes: 0,
       logTruncated: false,
@@ -272,6 +283,7 @@ export class RunService {
         message: outcome.message,
         exitCode: outcome.exitCode,
         imageId: outcome.imageId,
+        imageDigest: outcome.imageDigest ?? null,
         result: { steps: outcome.steps },
         logBytes: log.bytes,
         logTruncated: log.truncated,

@@ -23,6 +23,8 @@ export interface BlockTargetStats {
   finished7d: number;
   /** Durations of the most recent finished runs, oldest first. */
   durations: number[];
+  /** The block hash each of those runs ran, in the same order: where it changes, the check's definition did. */
+  hashes: string[];
   /** The newest finished run's verdict, whatever is queued or running now. */
   lastFinished: { status: RunStatus; finishedAt: string } | null;
 }
@@ -46,7 +48,7 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
     const key = statsKey(blockId, target);
     let value = stats.get(key);
     if (!value) {
-      value = { latest: null, lastPassAt: null, passed24h: 0, finished24h: 0, passed7d: 0, finished7d: 0, durations: [], lastFinished: null };
+      value = { latest: null, lastPassAt: null, passed24h: 0, finished24h: 0, passed7d: 0, finished7d: 0, durations: [], hashes: [], lastFinished: null };
       stats.set(key, value);
     }
     return value;
@@ -98,7 +100,7 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
   // instead of numbering every run in the table with a window function and sorting twice.
   const durations = db
     .prepare(
-      `SELECT r.block_id, r.target, r.status, r.finished_at, ${DURATION.replaceAll('finished_at', 'r.finished_at').replaceAll('started_at', 'r.started_at')} AS duration_ms
+      `SELECT r.block_id, r.target, r.status, r.finished_at, r.block_hash, ${DURATION.replaceAll('finished_at', 'r.finished_at').replaceAll('started_at', 'r.started_at')} AS duration_ms
        FROM (SELECT DISTINCT block_id, target FROM runs) k JOIN runs r ON r.rowid IN (
          SELECT rowid FROM runs INDEXED BY runs_key_status WHERE block_id = k.block_id AND target = k.target
            AND finished_at IS NOT NULL AND started_at IS NOT NULL AND status IN ${FINISHED}
@@ -109,6 +111,7 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
   for (const row of durations) {
     const stats = entry(String(row.block_id), String(row.target));
     stats.durations.push(Number(row.duration_ms));
+    stats.hashes.push(String(row.block_hash));
     // Rows come oldest first, so the last one seen is the newest finished run.
     stats.lastFinished = { status: row.status as RunStatus, finishedAt: String(row.finished_at) };
   }

@@ -27,7 +27,10 @@ CREATE TABLE IF NOT EXISTS runs (
   image_id TEXT,
   result TEXT,
   log_bytes INTEGER NOT NULL DEFAULT 0,
-  log_truncated INTEGER NOT NULL DEFAULT 0
+  log_truncated INTEGER NOT NULL DEFAULT 0,
+  image_digest TEXT,
+  doc_hash TEXT,
+  docs_commit TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_block ON runs (block_id, created_at DESC);
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
@@ -62,7 +65,14 @@ const COLUMNS: Record<keyof Omit<RunRecord, 'id'>, string> = {
   result: 'result',
   logBytes: 'log_bytes',
   logTruncated: 'log_truncated',
+  imageDigest: 'image_digest',
+  docHash: 'doc_hash',
+  docsCommit: 'docs_commit',
 };
+
+// Columns added after the first release, with their types: a data folder from an older
+// version gains them on open, and its existing runs read them as null.
+const ADDED_COLUMNS: Record<string, string> = { image_digest: 'TEXT', doc_hash: 'TEXT', docs_commit: 'TEXT' };
 
 type Row = Record<string, string | number | null>;
 
@@ -76,6 +86,7 @@ export class SqliteRunStore implements RunStore {
     this.db = new DatabaseSync(file);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
     const columns = ['id', ...Object.values(COLUMNS)];
     this.statements = {
       insert: this.db.prepare(`INSERT INTO runs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
@@ -83,6 +94,13 @@ export class SqliteRunStore implements RunStore {
       log: this.db.prepare('INSERT INTO run_logs (run_id, seq, stream, text, at) VALUES (?, ?, ?, ?, ?)'),
       logs: this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     };
+  }
+
+  private addMissingColumns(): void {
+    const present = new Set((this.db.prepare('PRAGMA table_info(runs)').all() as Row[]).map((column) => String(column.name)));
+    for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
+      if (!present.has(column)) this.db.exec(`ALTER TABLE runs ADD COLUMN ${column} ${type}`);
+    }
   }
 
   /** The underlying database, for other stores that share the file. */
@@ -205,6 +223,9 @@ function fromRow(row: Row): RunRecord {
     finishedAt: row.finished_at === null ? null : String(row.finished_at),
     exitCode: row.exit_code === null ? null : Number(row.exit_code),
     imageId: row.image_id === null ? null : String(row.image_id),
+    imageDigest: row.image_digest === null || row.image_digest === undefined ? null : String(row.image_digest),
+    docHash: row.doc_hash === null || row.doc_hash === undefined ? null : String(row.doc_hash),
+    docsCommit: row.docs_commit === null || row.docs_commit === undefined ? null : String(row.docs_commit),
     result: parseRunResult(row.result === null ? null : String(row.result)),
     logBytes: Number(row.log_bytes),
     logTruncated: Number(row.log_truncated) === 1,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { DocSet } from '../docs/index.ts';
+import { docContentHash, gitHead, type DocSet } from '../docs/index.ts';
 import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
 import { blockIdParts, validateImageReference } from '../procedures/index.ts';
 import { formatZodIssues } from '../shared/index.ts';
-import type { StartRunRequest } from './run-service.ts';
+import type { RunPin, StartRunRequest } from './run-service.ts';
 import type { RunTrigger } from './run-record.ts';
 
 /** The body of `POST /api/runs`. The browser names a block; it never sends a command. */
@@ -75,8 +75,14 @@ export function parseStartRun(
   if (!prepared.ok) return refuse(400, 'InvalidVariable', `With these variables the block cannot run: ${prepared.reason}`);
   return {
     ok: true,
-    request: { block, steps: prepared.steps, variables: prepared.variables, target, actor: context.actor, trigger: context.trigger },
+    request: { block, steps: prepared.steps, variables: prepared.variables, target, actor: context.actor, trigger: context.trigger, pin: pinOf(context.set, block) },
   };
+}
+
+/** The version of the docs a block is run from: its doc's content hash and the docs' commit. */
+export function pinOf(set: DocSet, block: Pick<ProcedureBlock, 'docId'>): RunPin {
+  const doc = set.byId.get(block.docId);
+  return { docHash: doc ? docContentHash(doc) : null, docsCommit: set.location.inRepository ? gitHead(set.location.root) : null };
 }
 
 function refuse(status: RequestProblem['status'], code: StartRunProblemCode, message: string): { ok: false; problem: RequestProblem } {

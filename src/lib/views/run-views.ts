@@ -35,11 +35,20 @@ export async function runPageView(core: Core, id: string): Promise<RunPageView> 
 }
 
 /** One row of the runs listing. */
-export type RunListRow = Pick<RunRecord, 'id' | 'status' | 'blockId' | 'target' | 'actor'> & { href: string; queuedAt: string; duration: string };
+export type RunListRow = Pick<RunRecord, 'id' | 'status' | 'blockId' | 'target' | 'actor'> & {
+  href: string;
+  queuedAt: string;
+  duration: string;
+  /** The first characters of the block hash the run ran. */
+  version: string;
+  /** True when the block's definition differs from the one its previous run on this target ran. */
+  definitionChanged: boolean;
+};
 
 /** The recent runs, newest first. */
 export function runListView(core: Core, limit = 200): RunListRow[] {
-  return core.runs.list({ limit }).map((run) => ({
+  const runs = core.runs.list({ limit });
+  return runs.map((run, index) => ({
     id: run.id,
     status: run.status,
     blockId: run.blockId,
@@ -48,7 +57,15 @@ export function runListView(core: Core, limit = 200): RunListRow[] {
     href: `/runs/${run.id}`,
     queuedAt: run.createdAt.replace('T', ' ').slice(0, 19),
     duration: runDuration(run) ?? '—',
+    version: run.blockHash.slice(0, 8),
+    definitionChanged: definitionChanged(run, runs.slice(index + 1)),
   }));
+}
+
+/** Whether the next older run of the same block and target (in `older`, newest first) ran another definition. */
+function definitionChanged(run: RunRecord, older: RunRecord[]): boolean {
+  const previous = older.find((other) => other.blockId === run.blockId && other.target === run.target);
+  return previous !== undefined && previous.blockHash !== run.blockHash;
 }
 
 function runDuration(run: RunRecord): string | null {

@@ -15,6 +15,7 @@ const IMAGE: ImageDetails = {
   entrypoint: [],
   labels: {},
   workingDir: '/work',
+  digests: [],
 };
 
 const CONTAINER: ContainerFacts = {

@@ -77,6 +77,9 @@ export function runRecord(id: string, overrides: Partial<RunRecord> = {}): RunRe
     finishedAt: null,
     exitCode: null,
     imageId: null,
+    imageDigest: null,
+    docHash: null,
+    docsCommit: null,
     result: null,
     logBytes: 0,
     logTruncated: false,
@@ -104,7 +107,7 @@ export function latest(status: LatestRun['status'], overrides: Partial<LatestRun
 export function stats(overrides: Partial<BlockTargetStats> = {}): BlockTargetStats {
   const latestRun = overrides.latest ?? null;
   const finished = latestRun && ['passed', 'failed', 'errored'].includes(latestRun.status) ? { status: latestRun.status, finishedAt: latestRun.finishedAt ?? latestRun.createdAt } : null;
-  return { latest: null, lastPassAt: null, passed24h: 0, finished24h: 0, passed7d: 0, finished7d: 0, durations: [], lastFinished: finished, ...overrides };
+  return { latest: null, lastPassAt: null, passed24h: 0, finished24h: 0, passed7d: 0, finished7d: 0, durations: [], hashes: [], lastFinished: finished, ...overrides };
 }
 
 /** Both targets reachable, unless told otherwise. */

@@ -25,6 +25,7 @@ function dashRow(blockId: string, target: string, status: CheckStatus, lastRun: 
     passRate7d: null,
     durations: lastDurationMs === null ? [] : [lastDurationMs],
     sparkline: '',
+    sparklineChanges: '',
     schedule: null,
     openIncidents: 0,
     nextRunAt: null,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { sparklinePath } from '../../../src/lib/dashboard/sparkline.ts';
+import { sparklineChanges, sparklinePath } from '../../../src/lib/dashboard/sparkline.ts';
+
+describe('sparklineChanges', () => {
+  it('marks each point whose run ran a different block hash than the point before', () => {
+    expect(sparklineChanges([])).toBe('');
+    expect(sparklineChanges(['a', 'a', 'a'])).toBe('');
+    // Five points across 80 px: 20 px apart; the definition changed at the third and the fifth.
+    expect(sparklineChanges(['a', 'a', 'b', 'b', 'c'])).toBe('M40.0,0 V18 M80.0,0 V18');
+  });
+});
 
 /** The points of a path as numbers. */
 function points(path: string): Array<[number, number]> {

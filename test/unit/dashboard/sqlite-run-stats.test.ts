@@ -72,6 +72,7 @@ describe('blockTargetStats on a real SQLite file', () => {
       finished7d: 4,
       // Finished runs (passed, failed, errored) only, oldest first; cancelled ones are left out.
       durations: [900, 2000, 1500, 1000, 3000],
+      hashes: Array(5).fill('0123456789abcdef'),
       // The newest finished verdict stays known while the next run is going.
       lastFinished: { status: 'errored', finishedAt: new Date(NOW.getTime() - HOUR + 1000 + 3000).toISOString() },
     });
@@ -83,6 +84,7 @@ describe('blockTargetStats on a real SQLite file', () => {
       passed7d: 0,
       finished7d: 0,
       durations: [],
+      hashes: [],
       lastFinished: null,
     });
     expect(all.get('RUN-demo/other@local')).toMatchObject({
@@ -130,6 +132,15 @@ describe('blockTargetStats on a real SQLite file', () => {
     expect(stats.durations).toEqual(Array.from({ length: 20 }, (_, k) => 1005 + k));
     expect(stats.latest?.id).toBe('r24');
     expect(blockTargetStats(store.database, NOW, 3).get('RUN-demo/probe@local')!.durations).toEqual([1022, 1023, 1024]);
+  });
+
+  it('gives the block hash of each of those runs, so the sparkline can mark where the definition changed', () => {
+    store.insertRun(finished('h1', 3 * HOUR, 'passed', 1000, { blockHash: 'aaaaaaaaaaaaaaaa' }));
+    store.insertRun(finished('h2', 2 * HOUR, 'passed', 1100, { blockHash: 'aaaaaaaaaaaaaaaa' }));
+    store.insertRun(finished('h3', 1 * HOUR, 'failed', 1200, { blockHash: 'bbbbbbbbbbbbbbbb' }));
+    const stats = blockTargetStats(store.database, NOW).get('RUN-demo/probe@local')!;
+    expect(stats.durations).toEqual([1000, 1100, 1200]);
+    expect(stats.hashes).toEqual(['aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
   });
 
   it('takes the newest finish of a passing run as the last pass, even when an older run finished later', () => {

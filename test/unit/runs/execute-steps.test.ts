@@ -37,7 +37,7 @@ function built(overrides: Partial<Extract<BuildResult, { ok: true }>> = {}): Bui
 
 /** An image as inspect reports it. */
 function image(id: string, tags: string[]): ImageDetails {
-  return { id, tags, sizeBytes: 1024, user: '', env: { PATH: '/usr/bin' }, cmd: ['python3'], entrypoint: [], labels: {}, workingDir: '/' };
+  return { id, tags, sizeBytes: 1024, user: '', env: { PATH: '/usr/bin' }, cmd: ['python3'], entrypoint: [], labels: {}, workingDir: '/', digests: [] };
 }
 
 /** A step context on `docker` that records every log line as `stream: text`. */
@@ -75,6 +75,7 @@ describe('executeSteps: order and stopping', () => {
       message: null,
       exitCode: 0,
       imageId: null,
+      imageDigest: null,
       steps: [
         { kind: 'run', image: 'python:3.13-slim', exitCode: 0, durationMs: 40, oomKilled: false },
         { kind: 'run', image: 'python:3.13-slim', exitCode: 0, durationMs: 7, oomKilled: false },
@@ -96,7 +97,7 @@ describe('executeSteps: order and stopping', () => {
 
   it('passes an empty block with nothing run', async () => {
     const docker = fakeDockerClient();
-    expect(await executeSteps([], contextFor(docker))).toEqual({ status: 'passed', failureKind: null, message: null, exitCode: null, imageId: null, steps: [] });
+    expect(await executeSteps([], contextFor(docker))).toEqual({ status: 'passed', failureKind: null, message: null, exitCode: null, imageId: null, imageDigest: null, steps: [] });
   });
 });
 
@@ -176,6 +177,7 @@ describe('executeSteps: docker build', () => {
       message: null,
       exitCode: null,
       imageId: 'sha256:0123456789abcdef0123',
+      imageDigest: null,
       steps: [{ kind: 'build', imageId: 'sha256:0123456789abcdef0123', tags: ['app:1'], sizeBytes: 12_897_485, durationMs: 1_500 }],
     });
     expect(context.lines).toEqual([
@@ -194,6 +196,7 @@ describe('executeSteps: docker build', () => {
       message: 'docker build failed: RUN make: exit code 2',
       exitCode: null,
       imageId: null,
+      imageDigest: null,
       steps: [{ kind: 'build-failed', error: 'RUN make: exit code 2' }],
     });
     expect(docker.runContainer).not.toHaveBeenCalled();
@@ -202,7 +205,7 @@ describe('executeSteps: docker build', () => {
   it('fails a build without a system folder as internal, before asking the engine', async () => {
     const docker = fakeDockerClient();
     const outcome = await executeSteps([buildStep()], contextFor(docker, { workDir: null }));
-    expect(outcome).toEqual({ status: 'failed', failureKind: 'internal', message: 'docker build needs a system folder to resolve its context against', exitCode: null, imageId: null, steps: [] });
+    expect(outcome).toEqual({ status: 'failed', failureKind: 'internal', message: 'docker build needs a system folder to resolve its context against', exitCode: null, imageId: null, imageDigest: null, steps: [] });
     expect(docker.buildImage).not.toHaveBeenCalled();
   });
 
@@ -255,7 +258,7 @@ describe('executeSteps: errors thrown by the Docker layer', () => {
   it('names an engine that cannot be reached docker_unreachable, with its message', async () => {
     const error = new DockerUnreachableError('unix:///var/run/docker.sock', 'ENOENT', 'Is Docker running?');
     const outcome = await executeSteps([runStep()], contextFor(fakeDockerClient({ runContainer: async () => Promise.reject(error) })));
-    expect(outcome).toEqual({ status: 'failed', failureKind: 'docker_unreachable', message: 'Cannot reach the Docker engine at unix:///var/run/docker.sock (ENOENT). Is Docker running?', exitCode: null, imageId: null, steps: [] });
+    expect(outcome).toEqual({ status: 'failed', failureKind: 'docker_unreachable', message: 'Cannot reach the Docker engine at unix:///var/run/docker.sock (ENOENT). Is Docker running?', exitCode: null, imageId: null, imageDigest: null, steps: [] });
   });
 
   it('names a missing image image_not_found', async () => {
@@ -286,6 +289,7 @@ describe('executeSteps: errors thrown by the Docker layer', () => {
       message: "runbook-live failed while running the step: Cannot read properties of undefined (reading 'id')",
       exitCode: null,
       imageId: null,
+      imageDigest: null,
       steps: [],
     });
   });

@@ -1,3 +1,4 @@
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +13,32 @@ function run(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
   return {
     id, blockId: 'RUN-x/build', docId: 'RUN-x', blockHash: '0123456789abcdef', blockSource: 'docker build .', target: 'local',
     status: 'queued', failureKind: null, message: null, variables: { IMAGE: 'x:1' }, actor: 'tester', trigger: 'manual',
-    createdAt: '2026-11-26T10:00:00.000Z', startedAt: null, finishedAt: null, exitCode: null, imageId: null, result: null,
+    createdAt: '2026-11-26T10:00:00.000Z', startedAt: null, finishedAt: null, exitCode: null, imageId: null, imageDigest: null, docHash: null, docsCommit: null, result: null,
     logBytes: 0, logTruncated: false, ...overrides,
   };
 }
 
 describe('SqliteRunStore on a real file', () => {
+  it('adds the pinning columns to a data folder written by an older version, whose runs read them as null', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'runbook-live-store-'));
+    const file = path.join(dir, 'runs.sqlite');
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE runs (id TEXT PRIMARY KEY, block_id TEXT NOT NULL, doc_id TEXT NOT NULL, block_hash TEXT NOT NULL, block_source TEXT NOT NULL,
+      target TEXT NOT NULL, status TEXT NOT NULL, failure_kind TEXT, message TEXT, variables TEXT NOT NULL, actor TEXT NOT NULL, trigger TEXT NOT NULL,
+      created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, exit_code INTEGER, image_id TEXT, result TEXT,
+      log_bytes INTEGER NOT NULL DEFAULT 0, log_truncated INTEGER NOT NULL DEFAULT 0)`);
+    old.prepare(`INSERT INTO runs (id, block_id, doc_id, block_hash, block_source, target, status, variables, actor, trigger, created_at)
+      VALUES ('old', 'RUN-x/build', 'RUN-x', '0123456789abcdef', 'docker build .', 'local', 'passed', '{}', 'tester', 'manual', '2026-11-01T00:00:00.000Z')`).run();
+    old.close();
+    const store = new SqliteRunStore(file);
+    expect(store.getRun('old')).toMatchObject({ id: 'old', status: 'passed', imageDigest: null, docHash: null, docsCommit: null });
+    store.insertRun(run('new', { docHash: 'feedfeedfeedfeed', docsCommit: 'a'.repeat(40), imageDigest: 'runner@sha256:' + 'b'.repeat(64) }));
+    store.close();
+    const reopened = new SqliteRunStore(file);
+    expect(reopened.getRun('new')).toMatchObject({ docHash: 'feedfeedfeedfeed', docsCommit: 'a'.repeat(40), imageDigest: 'runner@sha256:' + 'b'.repeat(64) });
+    reopened.close();
+  });
+
   it('keeps finished runs and their logs across a reopen', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'runbook-live-store-'));
     const file = path.join(dir, 'nested', 'runs.sqlite');

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { DocsRepository } from '../../../src/lib/docs/docs-repository.ts';
 import { ProcedureCatalog } from '../../../src/lib/procedures/procedure-catalog.ts';
 import { parseStartRun } from '../../../src/lib/runs/start-run-request.ts';
+import { docContentHash } from '../../../src/lib/docs/doc-content-hash.ts';
+import { execFileSync } from 'node:child_process';
 import type { SystemsConfig } from '../../../src/lib/systems/load-systems-config.ts';
 import type { DocSet } from '../../../src/lib/docs/doc-set.ts';
 import { doc, makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
@@ -72,6 +74,26 @@ describe('procedure blocks of a doc', () => {
 });
 
 describe('parseStartRun', () => {
+  it("pins the request to the doc's content hash, and to no commit for docs outside a repository", () => {
+    const { id, hash } = blocks()[0]!;
+    const parsed = parseStartRun({ block: id, hash }, context());
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    expect(parsed.request.pin).toEqual({ docHash: docContentHash(set.byId.get('RUN-app')!), docsCommit: null });
+    expect(parsed.request.pin?.docHash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('pins the request to the commit checked out when the docs are in a git repository', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd: docs.dir, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'docs');
+    const inRepo = await new DocsRepository(docs.dir).current();
+    const block = catalog.blocksOf(inRepo.byId.get('RUN-app')!)[0]!;
+    const parsed = parseStartRun({ block: block.id, hash: block.hash }, { ...context(), set: inRepo });
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    expect(parsed.request.pin?.docsCommit).toBe(git('rev-parse', 'HEAD'));
+  });
+
   it('accepts a current block and applies declared overrides', () => {
     const { id, hash } = blocks()[0]!;
     const parsed = parseStartRun({ block: id, hash, vars: { IMAGE: 'app:rc1' }, target: 'far' }, context());
