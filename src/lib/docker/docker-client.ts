@@ -126,6 +126,10 @@ export const imageDetailsSchema = z.object({
   entrypoint: z.array(z.string()),
   labels: z.record(z.string(), z.string()),
   workingDir: z.string(),
+  /** Config.ExposedPorts as `8080/tcp` entries, sorted; absent from runs stored before they were read. */
+  exposedPorts: z.array(z.string()).default([]),
+  /** Config.Volumes as mount paths, sorted; absent from runs stored before they were read. */
+  volumes: z.array(z.string()).default([]),
 });
 export type ImageDetails = z.infer<typeof imageDetailsSchema>;
 

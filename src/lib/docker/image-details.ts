@@ -32,5 +32,7 @@ export function toImageDetails(info: Dockerode.ImageInspectInfo): ImageDetails {
     entrypoint: toArgv(config.Entrypoint),
     labels: { ...(config.Labels ?? {}) },
     workingDir: config.WorkingDir ?? '',
+    exposedPorts: Object.keys(config.ExposedPorts ?? {}).sort(),
+    volumes: Object.keys(config.Volumes ?? {}).sort(),
   };
 }

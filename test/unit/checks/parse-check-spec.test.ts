@@ -157,11 +157,11 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
 
   it('rejects an expectation with no kind and lists the kinds', () => {
     expect(errorsOf('image: x\nexpect:\n  - because: ADR-0015\n')).toEqual([`line 42, expect.0: give one of: ${ASSERTION_KINDS.join(', ')}`]);
-    expect(ASSERTION_KINDS).toHaveLength(13);
+    expect(ASSERTION_KINDS).toHaveLength(20);
   });
 
   it('rejects a file entry without a file check, and one with two', () => {
-    const message = 'a file entry needs exactly one of: exists, contains, matches, json, schema';
+    const message = 'a file entry needs exactly one of: exists, contains, matches, json, schema, mode, owner';
     expect(errorsOf('image: x\nexpect:\n  - file: result.json\n')).toEqual([`line 42, expect.0: ${message} (none was given)`]);
     expect(errorsOf('image: x\nexpect:\n  - exit_code: 0\n  - file: result.json\n    exists: true\n    contains: hej\n')).toEqual([`line 43, expect.1: ${message} (got exists and contains)`]);
   });
