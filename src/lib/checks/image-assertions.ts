@@ -19,7 +19,8 @@ const MATCHERS = ['equals', 'contains', 'matches'] as const;
 type MatcherName = (typeof MATCHERS)[number];
 
 // YAML reads `USER 10001` or a label `"2"` written unquoted as a number; the image has text.
-const textValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const asText = (value: unknown) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value);
+const textValue = z.preprocess(asText, z.string({ error: 'must be text, a number or true/false' }));
 
 const regexSource = z.string().superRefine((source, ctx) => {
   try {
@@ -31,11 +32,11 @@ const regexSource = z.string().superRefine((source, ctx) => {
 
 /** `8080`, `8080/udp`; a port without a protocol is TCP, as the engine records it. */
 const portValue = z
-  .union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/i, 'write a port like 8080 or 8080/udp')])
-  .transform((port) => (/\//.test(String(port)) ? String(port).toLowerCase() : `${port}/tcp`));
+  .preprocess(asText, z.string({ error: 'write a port like 8080 or 8080/udp' }).regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/i, 'write a port like 8080 or 8080/udp'))
+  .transform((port) => (port.includes('/') ? port.toLowerCase() : `${port}/tcp`));
 
-const oneOrMore = <T extends z.ZodType>(item: T) =>
-  z.union([z.array(item).min(1, 'list at least one item'), item]).transform((value) => (Array.isArray(value) ? value : [value]) as Array<z.output<T>>);
+/** One item or a list of them, always a list once parsed: `contains: 8080` or `contains: [8080, 9090]`. */
+const oneOrMore = <T extends z.ZodType>(item: T) => z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(item).min(1, 'list at least one item'));
 
 function matcher<E extends z.ZodType, C extends z.ZodType, M extends z.ZodType>(example: string, equals: E, contains: C, matches: M) {
   return z
