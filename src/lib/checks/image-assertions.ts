@@ -97,21 +97,23 @@ const imageAssertionSchema = z.object(imageAssertionShape);
 export type ImageAssertionSpec = z.output<typeof imageAssertionSchema>;
 
 type MatchedKind = Exclude<(typeof IMAGE_ASSERTION_KINDS)[number], 'image_user_not_root' | 'image_env_present'>;
-type Fact =
-  | { shape: 'text'; value: string }
-  | { shape: 'list'; value: string[]; ordered: boolean }
-  | { shape: 'map'; value: Record<string, string> };
 
-/** What each kind calls its fact in a label, and where the fact is in the inspected image. */
-const FACTS: Record<MatchedKind, { title: string; plural?: true; read: (image: ImageDetails) => Fact }> = {
-  image_env: { title: 'ENV', read: (image) => ({ shape: 'map', value: image.env }) },
-  image_labels: { title: 'labels', plural: true, read: (image) => ({ shape: 'map', value: image.labels }) },
-  image_entrypoint: { title: 'ENTRYPOINT', read: (image) => ({ shape: 'list', value: image.entrypoint, ordered: true }) },
-  image_cmd: { title: 'CMD', read: (image) => ({ shape: 'list', value: image.cmd, ordered: true }) },
-  image_workdir: { title: 'WORKDIR', read: (image) => ({ shape: 'text', value: image.workingDir }) },
-  image_exposed_ports: { title: 'exposed ports', plural: true, read: (image) => ({ shape: 'list', value: image.exposedPorts, ordered: false }) },
-  image_volumes: { title: 'volumes', plural: true, read: (image) => ({ shape: 'list', value: image.volumes, ordered: false }) },
-  image_user: { title: 'USER', read: (image) => ({ shape: 'text', value: image.user }) },
+/** How a fact is compared: text, an argv list (order counts), a set, or a map of keys to text. */
+type Fact =
+  | { shape: 'text'; read: (image: ImageDetails) => string }
+  | { shape: 'list' | 'set'; read: (image: ImageDetails) => string[] }
+  | { shape: 'map'; read: (image: ImageDetails) => Record<string, string> };
+
+/** Each kind's fact: what a label calls it, how it compares, and where it is in the inspected image. */
+const FACTS: Record<MatchedKind, Fact & { title: string; plural?: true }> = {
+  image_env: { title: 'ENV', shape: 'map', read: (image) => image.env },
+  image_labels: { title: 'labels', plural: true, shape: 'map', read: (image) => image.labels },
+  image_entrypoint: { title: 'ENTRYPOINT', shape: 'list', read: (image) => image.entrypoint },
+  image_cmd: { title: 'CMD', shape: 'list', read: (image) => image.cmd },
+  image_workdir: { title: 'WORKDIR', shape: 'text', read: (image) => image.workingDir },
+  image_exposed_ports: { title: 'exposed ports', plural: true, shape: 'set', read: (image) => image.exposedPorts },
+  image_volumes: { title: 'volumes', plural: true, shape: 'set', read: (image) => image.volumes },
+  image_user: { title: 'USER', shape: 'text', read: (image) => image.user },
 };
 
 /** A validated matcher: exactly one of its keys is set, with an operand shaped like the fact. */
@@ -132,18 +134,17 @@ export function imageAssertionLabel(spec: ImageAssertionSpec): string | null {
   const matched = matchedKindOf(spec);
   if (!matched) return null;
   const { kind, name, operand } = matched;
-  const { title, plural } = FACTS[kind];
-  if (kind === 'image_env' || kind === 'image_labels') {
+  const { title, plural, shape } = FACTS[kind];
+  const is = plural ? 'are' : 'is';
+  if (shape === 'map') {
     const map = operand as Record<string, string>;
-    const has = plural ? 'have' : 'has';
-    if (name === 'equals') return `image ${title} ${plural ? 'are' : 'is'} exactly ${entriesText(map)}`;
-    return `image ${title} ${has} ${name === 'contains' ? entriesText(map) : patternsText(map)}`;
+    if (name === 'equals') return `image ${title} ${is} exactly ${entriesText(map)}`;
+    return `image ${title} ${plural ? 'have' : 'has'} ${name === 'contains' ? entriesText(map) : patternsText(map)}`;
   }
-  if (kind === 'image_workdir' || kind === 'image_user') {
-    const verb = name === 'equals' ? 'is' : name;
-    return `image ${title} ${verb} ${name === 'matches' ? `/${operand as string}/` : JSON.stringify(operand)}`;
+  if (shape === 'text') {
+    return `image ${title} ${name === 'equals' ? 'is' : name} ${name === 'matches' ? `/${operand as string}/` : JSON.stringify(operand)}`;
   }
-  if (name === 'equals') return `image ${title} ${plural ? 'are' : 'is'} ${JSON.stringify(operand)}`;
+  if (name === 'equals') return `image ${title} ${is} ${JSON.stringify(operand)}`;
   const include = plural ? 'include' : 'includes';
   if (name === 'contains') return `image ${title} ${include} ${JSON.stringify(operand)}`;
   return `image ${title} ${include} an item matching /${operand as string}/`;
@@ -161,10 +162,10 @@ export function judgeImageAssertion(spec: ImageAssertionSpec, image: ImageDetail
     return verdict(present, `${name} in ENV`, present ? `${name}=${image.env[name]}` : 'not set');
   }
   const { kind, name, operand } = matchedKindOf(spec)!;
-  const fact = FACTS[kind].read(image);
-  if (fact.shape === 'text') return judgeText(name, operand as string, fact.value);
-  if (fact.shape === 'list') return judgeList(name, operand, fact.value, fact.ordered);
-  return judgeMap(name, operand as Record<string, string>, fact.value);
+  const fact = FACTS[kind];
+  if (fact.shape === 'text') return judgeText(name, operand as string, fact.read(image));
+  if (fact.shape === 'map') return judgeMap(name, operand as Record<string, string>, fact.read(image));
+  return judgeList(name, operand, fact.read(image), fact.shape === 'list');
 }
 
 function judgeText(name: MatcherName, operand: string, actual: string): Judgement {
