@@ -32,8 +32,8 @@ describe('the shipped contract smoke test in a real browser', () => {
   it('shows each assertion with its cited clause before running', async () => {
     await page.goto(`${server.url}/docs/RUN-runner-image`);
     const check = page.locator('[data-block-id="RUN-runner-image/contract-smoke"]');
-    expect(await check.locator('.assertion').count()).toBe(11);
-    expect(await check.locator('.assertion .verdict[data-status="pending"]').count()).toBe(11);
+    expect(await check.locator('.assertion').count()).toBe(12);
+    expect(await check.locator('.assertion .verdict[data-status="pending"]').count()).toBe(12);
     expect(await check.locator('.citation.broken-link').count()).toBe(0);
     expect(await check.locator('.assertion', { hasText: 'artifacts stay under output/' }).locator('a.citation').getAttribute('href')).toBe('/docs/ADR-0015#artifact-path-safety');
   });
@@ -43,8 +43,8 @@ describe('the shipped contract smoke test in a real browser', () => {
     const check = page.locator('[data-block-id="RUN-runner-image/contract-smoke"]');
     await check.locator('.run-button').click();
     await check.locator('.run-state[data-status="passed"]').waitFor({ timeout: 60_000 });
-    expect(await check.locator('.assertion .verdict[data-status="passed"]').count()).toBe(11);
-    expect(await check.locator('.assertion .verdict').allTextContents()).toEqual(Array(11).fill('✓'));
+    expect(await check.locator('.assertion .verdict[data-status="passed"]').count()).toBe(12);
+    expect(await check.locator('.assertion .verdict').allTextContents()).toEqual(Array(12).fill('✓'));
     const runId = (await check.locator('.run-link').getAttribute('href'))!.split('/').pop()!;
     expect(await managedContainersFor(runId)).toEqual([]);
     expect(await managedVolumesFor(runId)).toEqual([]);

@@ -1,4 +1,6 @@
 import type { AssertionSpec } from './check-spec-schema.ts';
+import { fileMetadataLabel } from './file-metadata-assertions.ts';
+import { imageAssertionLabel } from './image-assertions.ts';
 
 /** What an assertion claims, in words, for the list under a check and its verdicts. */
 export function assertionLabel(spec: AssertionSpec): string {
@@ -13,11 +15,12 @@ export function assertionLabel(spec: AssertionSpec): string {
     if (spec.contains !== undefined) return `${spec.file} contains “${spec.contains}”`;
     if (spec.matches !== undefined) return `${spec.file} matches /${spec.matches}/`;
     if (spec.schema !== undefined) return `${spec.file} is a valid ${spec.schema}`;
+    const metadata = fileMetadataLabel(spec, spec.file);
+    if (metadata) return metadata;
     return `${spec.file} has ${Object.keys(spec.json ?? {}).join(', ')} as expected`;
   }
-  if (spec.image_user_not_root) return 'image user is not root';
-  if (spec.image_env_present !== undefined) return `image sets ${spec.image_env_present}`;
-  if (spec.image_cmd !== undefined) return `image CMD is ${JSON.stringify(spec.image_cmd)}`;
+  const image = imageAssertionLabel(spec);
+  if (image) return image;
   if (spec.runtime_uid_not_root) return 'the tool ran as a non-root uid';
   if (spec.runtime_read_only_root) return 'root file system was read-only';
   if (spec.runtime_network !== undefined) return `network mode was ${spec.runtime_network}`;

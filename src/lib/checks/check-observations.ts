@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { ContainerFacts, ImageDetails } from '../docker/index.ts';
 
-/** A file read back from /work after the run, with the uid that owns it. */
+/** A file read back from /work after the run, with its owner and permission bits. */
 export interface ReadBackFile {
   content: Buffer;
   uid: number;
+  gid: number;
+  /** Permission bits only (`0o644`), without the file type. */
+  mode: number;
 }
 
 /** Everything a check run saw, for the assertions to judge. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { NAMED_SCHEMAS } from './named-schemas.ts';
+import { IMAGE_ASSERTION_KINDS, imageAssertionShape } from './image-assertions.ts';
+import { FILE_METADATA_CHECKS, fileMetadataShape } from './file-metadata-assertions.ts';
 
 const durationText = z.union([
   z.number().int().positive(),
@@ -76,9 +78,8 @@ export const assertionSpecSchema = z
     /** Dotted paths into the file's JSON and the values they must equal. */
     json: z.record(z.string(), z.unknown()).optional(),
     schema: z.enum(Object.keys(NAMED_SCHEMAS) as [string, ...string[]]).optional(),
-    image_user_not_root: z.literal(true).optional(),
-    image_env_present: z.string().min(1).optional(),
-    image_cmd: z.array(z.string()).optional(),
+    ...fileMetadataShape,
+    ...imageAssertionShape,
     runtime_uid_not_root: z.literal(true).optional(),
     runtime_read_only_root: z.literal(true).optional(),
     runtime_network: z.string().min(1).optional(),
@@ -110,10 +111,10 @@ export type AssertionSpec = z.infer<typeof assertionSpecSchema>;
 /** The kind keys an assertion may have. */
 export const ASSERTION_KINDS = [
   'exit_code', 'stdout_contains', 'stdout_matches', 'stderr_contains', 'stderr_matches', 'file',
-  'image_user_not_root', 'image_env_present', 'image_cmd',
+  ...IMAGE_ASSERTION_KINDS,
   'runtime_uid_not_root', 'runtime_read_only_root', 'runtime_network', 'runtime_cap_drop',
 ] as const;
-const FILE_CHECKS = ['exists', 'contains', 'matches', 'json', 'schema'] as const;
+const FILE_CHECKS = ['exists', 'contains', 'matches', 'json', 'schema', ...FILE_METADATA_CHECKS] as const;
 
 /** A contract check, as written in a ```yaml { check } block. */
 export const checkSpecSchema = z.strictObject({

@@ -4,8 +4,9 @@ import type { AssertionSpec } from './check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations, ReadBackFile } from './check-observations.ts';
 import { formatZodIssues } from '../shared/index.ts';
 import { assertionLabel } from './assertion-label.ts';
-
-type Judgement = Omit<AssertionVerdict, 'index' | 'because' | 'label'>;
+import { judgeFileMetadata } from './file-metadata-assertions.ts';
+import { judgeImageAssertion } from './image-assertions.ts';
+import { excerpt, skipped, verdict, type Judgement } from './judgement.ts';
 
 /** Judges every assertion against what the run produced. Pure: no Docker, no clock. */
 export function evaluateAssertions(specs: AssertionSpec[], seen: CheckObservations): AssertionVerdict[] {
@@ -31,20 +32,8 @@ function judge(spec: AssertionSpec, seen: CheckObservations): Judgement {
     if (matches !== undefined) return verdict(new RegExp(matches, 'm').test(seen[stream]), `/${matches}/`, excerpt(seen[stream]));
   }
   if (spec.file !== undefined) return judgeFile(spec, spec.file, seen.files.get(spec.file) ?? null);
-  if (spec.image_user_not_root) {
-    if (!seen.image) return skipped('the image could not be inspected');
-    const user = seen.image.user || '(none, so root)';
-    return verdict(!isRoot(seen.image.user), 'a non-root USER', user);
-  }
-  if (spec.image_env_present !== undefined) {
-    if (!seen.image) return skipped('the image could not be inspected');
-    const present = Object.hasOwn(seen.image.env, spec.image_env_present);
-    return verdict(present, `${spec.image_env_present} in ENV`, present ? `${spec.image_env_present}=${seen.image.env[spec.image_env_present]}` : 'not set');
-  }
-  if (spec.image_cmd !== undefined) {
-    if (!seen.image) return skipped('the image could not be inspected');
-    return verdict(JSON.stringify(seen.image.cmd) === JSON.stringify(spec.image_cmd), JSON.stringify(spec.image_cmd), JSON.stringify(seen.image.cmd));
-  }
+  const image = judgeImageAssertion(spec, seen.image);
+  if (image) return image;
   return judgeRuntime(spec, seen);
 }
 
@@ -54,6 +43,8 @@ function judgeFile(spec: AssertionSpec, path: string, file: ReadBackFile | null)
   }
   // A missing file is its own assertion's failure; checks of its content have nothing to judge.
   if (!file) return skipped(`${path} was not written`);
+  const metadata = judgeFileMetadata(spec, file);
+  if (metadata) return metadata;
   const text = file.content.toString('utf8');
   if (spec.contains !== undefined) return verdict(text.includes(spec.contains), spec.contains, excerpt(text));
   if (spec.matches !== undefined) return verdict(new RegExp(spec.matches, 'm').test(text), `/${spec.matches}/`, excerpt(text));
@@ -90,24 +81,6 @@ function judgeRuntime(spec: AssertionSpec, seen: CheckObservations): Judgement {
   return verdict(dropped.includes(capDrop.toUpperCase()), capDrop, dropped.join(', ') || 'none dropped');
 }
 
-function verdict(ok: boolean, expected: string, actual: string): Judgement {
-  return { status: ok ? 'passed' : 'failed', expected, actual };
-}
-
-function skipped(why: string): Judgement {
-  return { status: 'skipped', expected: '—', actual: why };
-}
-
-function isRoot(user: string): boolean {
-  const name = user.split(':')[0] ?? '';
-  return name === '' || name === '0' || name === 'root';
-}
-
 function valueAt(data: unknown, dotted: string): unknown {
   return dotted.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), data);
-}
-
-function excerpt(text: string): string {
-  const trimmed = text.trim();
-  return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed || '(empty)';
 }

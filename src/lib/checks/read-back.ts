@@ -40,7 +40,10 @@ function firstRegularFile(tar: Buffer): Promise<ReadBackFile | null> {
         if (size <= MAX_READ_BACK_BYTES) chunks.push(chunk);
       });
       stream.on('end', () => {
-        if (isThePath && header.type === 'file') found = { content: Buffer.concat(chunks), uid: header.uid ?? -1 };
+        if (isThePath && header.type === 'file') {
+          // The tar mode carries the file type bits too; assertions judge the permissions.
+          found = { content: Buffer.concat(chunks), uid: header.uid ?? -1, gid: header.gid ?? -1, mode: (header.mode ?? 0) & 0o7777 };
+        }
         next();
       });
       stream.resume();

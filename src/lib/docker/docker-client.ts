@@ -128,6 +128,10 @@ export const imageDetailsSchema = z.object({
   workingDir: z.string(),
   /** Registry digests (`name@sha256:…`); empty for an image built here and never pushed or pulled. */
   digests: z.array(z.string()).default([]),
+  /** Config.ExposedPorts as `8080/tcp` entries, sorted; absent from runs stored before they were read. */
+  exposedPorts: z.array(z.string()).default([]),
+  /** Config.Volumes as mount paths, sorted; absent from runs stored before they were read. */
+  volumes: z.array(z.string()).default([]),
 });
 export type ImageDetails = z.infer<typeof imageDetailsSchema>;
 

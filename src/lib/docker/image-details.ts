@@ -33,5 +33,7 @@ export function toImageDetails(info: Dockerode.ImageInspectInfo): ImageDetails {
     labels: { ...(config.Labels ?? {}) },
     workingDir: config.WorkingDir ?? '',
     digests: [...(info.RepoDigests ?? [])],
+    exposedPorts: Object.keys(config.ExposedPorts ?? {}).sort(),
+    volumes: Object.keys(config.Volumes ?? {}).sort(),
   };
 }

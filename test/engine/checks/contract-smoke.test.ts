@@ -55,17 +55,17 @@ describe('the shipped contract-smoke check', () => {
     expect(server.url).toMatch(/^http:/);
   });
 
-  it('passes against the example runner: 11 verdicts, all passed, each citing what the runbook cites', async () => {
+  it('passes against the example runner: 12 verdicts, all passed, each citing what the runbook cites', async () => {
     const spec = shippedExpectations();
-    expect(spec).toHaveLength(11);
+    expect(spec).toHaveLength(12);
 
     const started = await api.start(CHECK_BLOCK);
     const run = await api.waitFinished(started.id, 30_000);
     expect(run, run.message ?? '').toMatchObject({ status: 'passed', failureKind: null, exitCode: 0, imageId: await imageIdOf(GOOD_RUNNER) });
 
     const step = checkStep(run);
-    expect(step).toMatchObject({ kind: 'check', image: GOOD_RUNNER, exitCode: 0, timedOut: false, counts: { passed: 11, failed: 0, skipped: 0 } });
-    expect(step.verdicts.map((v) => v.status)).toEqual(Array(11).fill('passed'));
+    expect(step).toMatchObject({ kind: 'check', image: GOOD_RUNNER, exitCode: 0, timedOut: false, counts: { passed: 12, failed: 0, skipped: 0 } });
+    expect(step.verdicts.map((v) => v.status)).toEqual(Array(12).fill('passed'));
     expect(step.verdicts.map((v) => v.index)).toEqual(spec.map((_, i) => i));
     // Every verdict carries the clause its expectation cites, in the runbook's order.
     expect(step.verdicts.map((v) => v.because)).toEqual(spec.map((e) => e.because));
@@ -118,9 +118,9 @@ describe('each known-bad runner variant fails exactly its expectation', () => {
       });
       const step = checkStep(run);
       expect(step.image).toBe(variant.image);
-      expect(step.verdicts).toHaveLength(11);
+      expect(step.verdicts).toHaveLength(12);
       expect(labelsWith(step, 'failed')).toEqual([broken]);
-      expect(run.message).toBe(`1 of 11 assertions failed: ${broken}`);
+      expect(run.message).toBe(`1 of 12 assertions failed: ${broken}`);
 
       const spec = shippedExpectations();
       const failed = step.verdicts.find((v) => v.status === 'failed')!;

@@ -119,10 +119,10 @@ describe('runbook-live check', () => {
     expect(result.stdout).toContain('PASSED  result.json is contract v2  [ADR-0015#result-shape]');
 
     const report = readJUnit(junit);
-    expect(report).toMatchObject({ '@name': 'runbook-live', '@tests': '11', '@failures': '0', '@errors': '0', '@skipped': '0' });
+    expect(report).toMatchObject({ '@name': 'runbook-live', '@tests': '12', '@failures': '0', '@errors': '0', '@skipped': '0' });
     expect(report.testsuite).toHaveLength(1);
     expect(report.testsuite[0]['@name']).toBe(`${CHECK} (local)`);
-    expect(report.testsuite[0].testcase).toHaveLength(11);
+    expect(report.testsuite[0].testcase).toHaveLength(12);
     expect(report.testsuite[0].testcase.every((c: Record<string, unknown>) => c['@classname'] === CHECK)).toBe(true);
 
     // Stored like a run from the page, so the web UI lists it.
@@ -143,7 +143,7 @@ describe('runbook-live check', () => {
     expect(result.stdout).toMatch(/FAILED {2}result\.json is contract v2 {2}\[ADR-0015#result-shape\]\n {12}expected: matches runner-result-v2\n {12}got: {6}contract_version/);
 
     const report = readJUnit(junit);
-    expect(report).toMatchObject({ '@tests': '11', '@failures': '1', '@errors': '0' });
+    expect(report).toMatchObject({ '@tests': '12', '@failures': '1', '@errors': '0' });
     const failed = report.testsuite[0].testcase.filter((c: Record<string, unknown>) => c.failure !== undefined);
     expect(failed).toHaveLength(1);
     expect(failed[0]['@name']).toBe('result.json is contract v2');
@@ -162,7 +162,7 @@ describe('runbook-live check', () => {
     expect(report.checks).toHaveLength(1);
     const [check] = report.checks;
     expect(check).toMatchObject({ id: CHECK, kind: 'check', target: 'local', status: 'passed', verdict: 'passed', failureKind: null, runId: storedRuns()[0]!.id });
-    expect(check.verdicts).toHaveLength(11);
+    expect(check.verdicts).toHaveLength(12);
     expect(check.verdicts[4]).toMatchObject({ label: 'result.json is contract v2', status: 'passed', because: 'ADR-0015#result-shape' });
   });
 

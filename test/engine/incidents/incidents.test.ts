@@ -219,7 +219,7 @@ describe('incidents from failed checks', () => {
   it('memory path ignored: a contract violation of “saved settings reach the tool”, joined by the second failure, shown under its section', async () => {
     const first = await api.waitFinished((await api.start(CHECK, { vars: { RUNNER_IMAGE: IGNORES_MEMORY.image } })).id, 60_000);
     expect(first, first.message ?? '').toMatchObject({ status: 'failed', failureKind: 'contract_violation' });
-    expect(first.message).toBe('1 of 11 assertions failed: saved settings reach the tool');
+    expect(first.message).toBe('1 of 12 assertions failed: saved settings reach the tool');
     const incident = await incidents.forRun(first.id);
     expect(incident).toMatchObject({
       blockId: CHECK,

@@ -16,6 +16,8 @@ const IMAGE: ImageDetails = {
   labels: {},
   workingDir: '/work',
   digests: [],
+  exposedPorts: [],
+  volumes: [],
 };
 
 const CONTAINER: ContainerFacts = {
@@ -43,6 +45,8 @@ const RESULT_V2 = {
 const file = (content: string | object, uid = 10001): ReadBackFile => ({
   content: Buffer.from(typeof content === 'string' ? content : JSON.stringify(content)),
   uid,
+  gid: uid,
+  mode: 0o644,
 });
 
 /** A clean, finished run; each test overrides what it is about. */
@@ -225,13 +229,13 @@ describe('evaluateAssertions: the image', () => {
   });
 
   it('checks image_cmd exactly, order and all', () => {
-    expect(judge({ image_cmd: ['python', '-m', 'runner'] })).toEqual(passed('["python","-m","runner"]', '["python","-m","runner"]'));
-    expect(judge({ image_cmd: ['python', 'runner.py'] })).toEqual(failed('["python","runner.py"]', '["python","-m","runner"]'));
-    expect(judge({ image_cmd: [] }, seen({ image: { ...IMAGE, cmd: [] } }))).toEqual(passed('[]', '[]'));
+    expect(judge({ image_cmd: { equals: ['python', '-m', 'runner'] } })).toEqual(passed('["python","-m","runner"]', '["python","-m","runner"]'));
+    expect(judge({ image_cmd: { equals: ['python', 'runner.py'] } })).toEqual(failed('["python","runner.py"]', '["python","-m","runner"]'));
+    expect(judge({ image_cmd: { equals: [] } }, seen({ image: { ...IMAGE, cmd: [] } }))).toEqual(passed('[]', '[]'));
   });
 
   it('skips image checks when the image could not be inspected', () => {
-    for (const spec of [{ image_user_not_root: true }, { image_env_present: 'PATH' }, { image_cmd: ['x'] }] as AssertionSpec[]) {
+    for (const spec of [{ image_user_not_root: true }, { image_env_present: 'PATH' }, { image_cmd: { equals: ['x'] } }] as AssertionSpec[]) {
       expect(judge(spec, seen({ image: null }))).toEqual(skipped('the image could not be inspected'));
     }
   });
@@ -320,7 +324,7 @@ describe('assertionLabel', () => {
       [{ file: 'result.json', json: { status: 'succeeded', 'artifacts.0.bytes': 1 } }, 'result.json has status, artifacts.0.bytes as expected'],
       [{ image_user_not_root: true }, 'image user is not root'],
       [{ image_env_present: 'PYTHONUNBUFFERED' }, 'image sets PYTHONUNBUFFERED'],
-      [{ image_cmd: ['python', '-m', 'runner'] }, 'image CMD is ["python","-m","runner"]'],
+      [{ image_cmd: { equals: ['python', '-m', 'runner'] } }, 'image CMD is ["python","-m","runner"]'],
       [{ runtime_uid_not_root: true }, 'the tool ran as a non-root uid'],
       [{ runtime_read_only_root: true }, 'root file system was read-only'],
       [{ runtime_network: 'none' }, 'network mode was none'],
@@ -352,7 +356,7 @@ describe('filesToReadBack', () => {
 
 describe('json expectations compare values, not their spelling', () => {
   it('ignores the order of keys in objects', () => {
-    const files = new Map([['result.json', { content: Buffer.from('{"outputs":[{"kind":"text","text":"hej"}]}'), uid: 10001 }]]);
+    const files = new Map([['result.json', { content: Buffer.from('{"outputs":[{"kind":"text","text":"hej"}]}'), uid: 10001, gid: 10001, mode: 0o644 }]]);
     const [verdict] = evaluateAssertions([{ file: 'result.json', json: { 'outputs.0': { text: 'hej', kind: 'text' } } }], {
       exitCode: 0, timedOut: false, timeoutMs: 1000, stdout: '', stderr: '', files, image: null, container: null,
     });

@@ -68,16 +68,21 @@ describe('parseCheckSpec: the shipped contract-smoke check', () => {
     expect(Buffer.byteLength(parsed.spec.files.inputs[1]!.content)).toBe(18);
   });
 
-  it('reads all 11 expectations, with names, citations and the regex unescaped by YAML', () => {
+  it('reads all 12 expectations, with names, citations and the regex unescaped by YAML', () => {
     const parsed = parseCheckSpec(source, firstLine);
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const expectations = parsed.spec.expect;
-    expect(expectations).toHaveLength(11);
+    expect(expectations).toHaveLength(12);
     expect(expectations[0]).toEqual({ name: 'the runner exits 0 after writing its result', exit_code: 0, because: 'ADR-0015#exit-code' });
     expect(expectations[2]!.matches).toBe('input grades\\.csv 22 bytes ok\\ninput notes\\.txt 18 bytes ok');
     expect(expectations[3]).toMatchObject({ file: 'result.json', exists: true });
     expect(expectations.map((e) => e.schema).filter(Boolean)).toEqual(['runner-result-v2', 'runner-artifact-paths']);
-    expect(expectations.slice(8)).toEqual([
+    expect(expectations[7]).toEqual({
+      name: 'the image is labelled with runner contract 2',
+      image_labels: { contains: { 'org.skriptoteket.runner.contract': '2' } },
+      because: 'ADR-0015#contract-version-label',
+    });
+    expect(expectations.slice(9)).toEqual([
       { runtime_read_only_root: true, because: 'ADR-0014#read-only-root-file-system' },
       { runtime_network: 'none', because: 'ADR-0014#no-network' },
       { runtime_cap_drop: 'ALL', because: 'ADR-0014#no-capabilities' },
@@ -157,11 +162,11 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
 
   it('rejects an expectation with no kind and lists the kinds', () => {
     expect(errorsOf('image: x\nexpect:\n  - because: ADR-0015\n')).toEqual([`line 42, expect.0: give one of: ${ASSERTION_KINDS.join(', ')}`]);
-    expect(ASSERTION_KINDS).toHaveLength(13);
+    expect(ASSERTION_KINDS).toHaveLength(20);
   });
 
   it('rejects a file entry without a file check, and one with two', () => {
-    const message = 'a file entry needs exactly one of: exists, contains, matches, json, schema';
+    const message = 'a file entry needs exactly one of: exists, contains, matches, json, schema, mode, owner';
     expect(errorsOf('image: x\nexpect:\n  - file: result.json\n')).toEqual([`line 42, expect.0: ${message} (none was given)`]);
     expect(errorsOf('image: x\nexpect:\n  - exit_code: 0\n  - file: result.json\n    exists: true\n    contains: hej\n')).toEqual([`line 43, expect.1: ${message} (got exists and contains)`]);
   });

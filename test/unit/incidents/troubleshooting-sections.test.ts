@@ -100,6 +100,13 @@ describe('troubleshootingSections on the shipped runbook', () => {
         ],
         problems: [],
       },
+      {
+        docId: 'RUN-runner-image',
+        anchor: 'the-image-is-labelled-for-another-contract',
+        title: 'The image is labelled for another contract',
+        covers: [{ kind: 'contract_violation', assertion: 'the image is labelled with runner contract 2' }],
+        problems: [],
+      },
       { docId: 'RUN-runner-image', anchor: 'tool-runs-time-out', title: 'Tool runs time out', covers: [{ kind: 'timeout', assertion: null }], problems: [] },
     ]);
   });

@@ -37,7 +37,7 @@ function built(overrides: Partial<Extract<BuildResult, { ok: true }>> = {}): Bui
 
 /** An image as inspect reports it. */
 function image(id: string, tags: string[]): ImageDetails {
-  return { id, tags, sizeBytes: 1024, user: '', env: { PATH: '/usr/bin' }, cmd: ['python3'], entrypoint: [], labels: {}, workingDir: '/', digests: [] };
+  return { id, tags, sizeBytes: 1024, user: '', env: { PATH: '/usr/bin' }, cmd: ['python3'], entrypoint: [], labels: {}, workingDir: '/', exposedPorts: [], volumes: [], digests: [] };
 }
 
 /** A step context on `docker` that records every log line as `stream: text`. */
