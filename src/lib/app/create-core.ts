@@ -5,7 +5,7 @@ import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
 import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
 import { createMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
-import { RunEvents, RunService, SqliteRunStore } from '../runs/index.ts';
+import { RunbookRunService, RunEvents, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { Scheduler } from '../schedules/index.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
@@ -30,6 +30,8 @@ export interface Core {
   catalog: ProcedureCatalog;
   targets: DockerTargets;
   runs: RunService;
+  /** Whole runbooks run step by step, each step a run of `runs`. */
+  runbooks: RunbookRunService;
   incidents: IncidentService;
   dashboard: DashboardService;
   health: TargetHealthMonitor;
@@ -67,7 +69,11 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
-  if (server) await runs.recover();
+  const runbooks = new RunbookRunService({ store: new SqliteRunbookRunStore(store.database), runs, runEvents: events, docs, catalog, defaultTargets: targets.names() });
+  if (server) {
+    await runs.recover();
+    runbooks.recover();
+  }
   const { webhook, site_url: siteUrl } = systems.notifications;
   const incidents = new IncidentService({
     incidents: new SqliteIncidentStore(store.database),
@@ -96,6 +102,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     catalog,
     targets,
     runs,
+    runbooks,
     incidents,
     dashboard,
     health,
@@ -106,6 +113,8 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         scheduler.stop();
         health.stop();
         unsubscribe();
+        // Runbook runs first: draining runs alone would let a runbook start its next step.
+        await runbooks.drain();
         await runs.drain();
         await incidents.settled();
         incidents.stop();
