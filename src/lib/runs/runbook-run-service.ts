@@ -93,8 +93,10 @@ export class RunbookRunService {
   cancel(id: string): { run: RunbookRunRecord; changed: boolean } | null {
     const run = this.deps.store.get(id);
     if (!run) return null;
+    // Whether this service is still driving it decides, not the stored status: a drive must
+    // always be able to end, even one whose record another process has already closed.
     const active = this.active.get(id);
-    if (isFinal(run.status) || !active || active.cancel.signal.aborted) return { run, changed: false };
+    if (!active || active.cancel.signal.aborted) return { run, changed: false };
     active.cancel.abort();
     if (active.currentRunId) this.deps.runs.cancel(active.currentRunId);
     return { run, changed: true };
