@@ -6,7 +6,7 @@ import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incide
 import { createMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
-import { Scheduler } from '../schedules/index.ts';
+import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
 /** How the core is used: a server does everything; a CLI run only runs and records. */
@@ -36,6 +36,8 @@ export interface Core {
   dashboard: DashboardService;
   health: TargetHealthMonitor;
   scheduler: Scheduler;
+  /** Starts whole runbooks that declare an interval. */
+  runbookScheduler: RunbookScheduler;
   /** Rendered doc pages; null in `cli` mode, which renders nothing. */
   pages: RenderedDocCache | null;
   /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping, closes the database. */
@@ -87,12 +89,14 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   incidents.start();
   const health = new TargetHealthMonitor(targets, Object.fromEntries(Object.entries(systems.targets).map(([name, target]) => [name, target.url])));
   const scheduler = new Scheduler({ docs, catalog, runs, defaultTargets: targets.names() });
+  const runbookScheduler = new RunbookScheduler({ docs, catalog, runbooks, systems, defaultTargets: targets.names() });
   const unsubscribe = server ? followRunsForHealth(events, health) : () => {};
   if (server) {
     health.start();
     scheduler.start();
+    runbookScheduler.start();
   }
-  const dashboard = new DashboardService({ docs, catalog, runs, incidents, health, scheduler: server ? scheduler : null, defaultTargets: targets.names() });
+  const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -107,10 +111,12 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     dashboard,
     health,
     scheduler,
+    runbookScheduler,
     pages,
     close: () =>
       (closing ??= (async () => {
         scheduler.stop();
+        runbookScheduler.stop();
         health.stop();
         unsubscribe();
         // Runbook runs first: draining runs alone would let a runbook start its next step.
