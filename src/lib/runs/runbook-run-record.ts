@@ -17,6 +17,8 @@ export const runbookStepSchema = z.object({
   name: z.string(),
   /** Line of the fence in the doc, for the timeline's link. */
   line: z.number().nullable(),
+  /** A manual step: shown, never run (its reason says why). */
+  manual: z.boolean(),
   status: z.enum(RUNBOOK_STEP_STATUSES),
   /** The step's run (its page is /runs/<id>); null until it starts, and for skipped steps. */
   runId: z.string().nullable(),

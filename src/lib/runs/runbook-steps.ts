@@ -19,6 +19,7 @@ export function planSteps(blocks: readonly PlannableBlock[]): RunbookStep[] {
     blockId: block.id,
     name: block.name,
     line: block.line,
+    manual: !block.runnable,
     status: block.runnable ? 'pending' : 'skipped',
     runId: null,
     reason: block.runnable ? null : `manual step: ${block.reason ?? 'the block cannot run here'}`,
@@ -86,7 +87,9 @@ export interface RunbookOutcome {
 export function runbookOutcome(steps: readonly RunbookStep[], cancelled: boolean): RunbookOutcome {
   const ran = steps.filter((step) => step.runId !== null);
   const first = (status: RunStatus) => ran.find((step) => step.status === status);
-  const counts = `${ran.filter((s) => s.status === 'passed').length} of ${steps.length} steps passed, ${steps.filter((s) => s.status === 'skipped').length} skipped`;
+  const runnable = steps.filter((s) => !s.manual);
+  const skipped = runnable.filter((s) => s.status === 'skipped').length;
+  const counts = `${ran.filter((s) => s.status === 'passed').length} of ${runnable.length} runnable steps passed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
   const cancelledStep = first('cancelled');
   if (cancelled || cancelledStep) return { status: 'cancelled', failureKind: 'cancelled', message: `cancelled${cancelledStep ? ` during step ${cancelledStep.name}` : ''}; ${counts}` };
   for (const status of ['failed', 'errored', 'interrupted'] as const) {

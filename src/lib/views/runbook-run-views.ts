@@ -72,7 +72,7 @@ export function runbookRunListView(core: Core, limit = 200): RunbookRunListRow[]
     href: `/runbook-runs/${run.id}`,
     queuedAt: run.createdAt.replace('T', ' ').slice(0, 19),
     duration: duration(run) ?? '—',
-    progress: `${run.steps.filter((s) => s.status === 'passed').length}/${run.steps.filter((s) => s.status !== 'skipped' || s.runId).length} steps`,
+    progress: `${run.steps.filter((s) => s.status === 'passed').length} of ${run.steps.filter((s) => !s.manual).length}`,
   }));
 }
 

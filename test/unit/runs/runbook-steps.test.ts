@@ -14,6 +14,7 @@ describe('planning a runbook run', () => {
     expect(statuses(steps)).toEqual(['build:pending', 'inspect:pending', 'by-hand:skipped', 'smoke:pending']);
     expect(steps[2]!.reason).toBe('manual step: line 1: ssh is not supported');
     expect(steps.every((s) => s.runId === null)).toBe(true);
+    expect(steps.map((s) => s.manual)).toEqual([false, false, true, false]);
   });
 
   it('runs the pending steps in order, passing over skipped ones', () => {
@@ -27,7 +28,7 @@ describe('planning a runbook run', () => {
     }
     expect(order).toEqual([0, 1, 3]);
     expect(statuses(steps)).toEqual(['build:passed', 'inspect:passed', 'by-hand:skipped', 'smoke:passed']);
-    expect(runbookOutcome(steps, false)).toEqual({ status: 'passed', failureKind: null, message: '3 of 4 steps passed, 1 skipped' });
+    expect(runbookOutcome(steps, false)).toEqual({ status: 'passed', failureKind: null, message: '3 of 3 runnable steps passed' });
   });
 });
 
@@ -40,7 +41,7 @@ describe('when a step does not pass', () => {
     // The manual step keeps its own reason: it would never have run anyway.
     expect(steps[2]!.reason).toBe('manual step: line 1: ssh is not supported');
     expect(nextStep(steps)).toBeNull();
-    expect(runbookOutcome(steps, false)).toEqual({ status: 'failed', failureKind: 'build_failed', message: 'step build failed: RUN exit 3 returned 3; 0 of 4 steps passed, 3 skipped' });
+    expect(runbookOutcome(steps, false)).toEqual({ status: 'failed', failureKind: 'build_failed', message: 'step build failed: RUN exit 3 returned 3; 0 of 3 runnable steps passed, 2 skipped' });
   });
 
   it('with keep-going runs the later steps, and the run still fails with the first failure', () => {
@@ -62,7 +63,7 @@ describe('when a step does not pass', () => {
     const steps = stepFinished(planSteps(BLOCKS), 0, ran('r0', 'cancelled', { failureKind: 'cancelled' }), { keepGoing: true });
     expect(statuses(steps)).toEqual(['build:cancelled', 'inspect:skipped', 'by-hand:skipped', 'smoke:skipped']);
     expect(steps[1]!.reason).toBe('skipped: step build was cancelled');
-    expect(runbookOutcome(steps, false)).toMatchObject({ status: 'cancelled', failureKind: 'cancelled', message: 'cancelled during step build; 0 of 4 steps passed, 3 skipped' });
+    expect(runbookOutcome(steps, false)).toMatchObject({ status: 'cancelled', failureKind: 'cancelled', message: 'cancelled during step build; 0 of 3 runnable steps passed, 2 skipped' });
   });
 
   it('a cancel between steps skips what is left and the run is cancelled', () => {
