@@ -24,6 +24,7 @@ const BODY = [
   step('check', "print('checked')"),
   '',
 ].join('\n');
+const BROKEN = ['## Fails', step('fails', "print('about to fail'); raise SystemExit(3)"), '## After', step('after', "print('never')"), ''].join('\n');
 const LONG = ['## Long', step('long', 'import time; time.sleep(120)'), '## After', step('after', "print('never')"), ''].join('\n');
 
 let docs: TempDocs;
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const meta = { type: 'runbook', status: 'active', owners: 'qa', created: '2026-12-01', system: 'demo' };
   docs.write('runbooks/runbook-demo.md', doc({ ...meta, id: 'RUN-demo', title: 'Demo runbook' }, BODY));
   docs.write('runbooks/runbook-long.md', doc({ ...meta, id: 'RUN-long', title: 'Long runbook' }, LONG));
+  docs.write('runbooks/runbook-broken.md', doc({ ...meta, id: 'RUN-broken', title: 'Broken runbook' }, BROKEN));
   server = await startServer({ DOCS_DIR: docs.dir, DATA_DIR: path.join(work, 'data'), SYSTEMS_CONFIG: path.join(work, 'systems.yaml') });
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -111,6 +113,28 @@ describe('Run runbook', () => {
     expect(await statusOf('RUN-long/long')).toBe('cancelled');
     expect(await statusOf('RUN-long/after')).toBe('skipped');
     expect(await stepItem('RUN-long/after').locator('.step-reason').textContent()).toBe('skipped: step long was cancelled');
+  });
+
+  it('stops at a failed step, skips the rest, and links the incident the failure opened', async () => {
+    await page.goto(`${server.url}/docs/RUN-broken`);
+    await page.locator('.runbook-run-button').click();
+    await page.waitForURL(/\/runbook-runs\/[0-9a-f-]{36}$/);
+    await page.locator('#runbook-status[data-status="failed"]').waitFor({ timeout: 30_000 });
+    runIds.push((await stepItem('RUN-broken/fails').locator('.step-run').getAttribute('href'))!.split('/').pop()!);
+    expect(await statusOf('RUN-broken/fails')).toBe('failed');
+    expect(await stepItem('RUN-broken/fails').locator('.step-reason').textContent()).toMatch(/^exit_nonzero: /);
+    expect(await statusOf('RUN-broken/after')).toBe('skipped');
+    expect(await stepItem('RUN-broken/after').locator('.step-reason').textContent()).toBe('skipped: step fails failed');
+    const incident = stepItem('RUN-broken/fails').locator('.step-incident:not([hidden])');
+    await incident.waitFor({ timeout: 10_000 });
+    const href = await incident.getAttribute('href');
+    expect(href).toMatch(/^\/incidents\/INC-\d+$/);
+    // After a reload the link comes from the store, and leads to the incident of that run.
+    await page.reload();
+    expect(await stepItem('RUN-broken/fails').locator('.step-incident:not([hidden])').getAttribute('href')).toBe(href);
+    await stepItem('RUN-broken/fails').locator('.step-incident').click();
+    await page.waitForURL(`${server.url}${href}`);
+    expect(await page.locator('body').textContent()).toContain('RUN-broken/fails');
   });
 
   it('offers Run runbook per runbook and target on the dashboard', async () => {
