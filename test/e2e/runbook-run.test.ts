@@ -95,6 +95,9 @@ describe('Run runbook', () => {
     await page.waitForURL(`${server.url}${liveLinks[1]}`);
     expect(await page.locator('#run-status').textContent()).toBe('passed');
     expect(await page.locator('.run-log').last().textContent()).toContain('hello');
+    // …and the run page links back to the runbook run it was a step of.
+    expect(await page.locator('.runbook-run-link').textContent()).toBe('step 3 of 4');
+    expect(await page.locator('.runbook-run-link').getAttribute('href')).toBe(new URL(url).pathname);
 
     // The doc page lists it among its recent runbook runs.
     await page.goto(`${server.url}/docs/RUN-demo`);

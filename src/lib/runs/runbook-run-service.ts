@@ -112,6 +112,11 @@ export class RunbookRunService {
     return this.deps.store.list(query);
   }
 
+  /** The runbook run a run was a step of, or null for a run started on its own. */
+  forStepRun(runId: string): RunbookRunRecord | null {
+    return this.deps.store.forStepRun(runId);
+  }
+
   /** Resolves when the runbook run has ended (at once for one already over); null for an unknown id. */
   async waitFor(id: string): Promise<RunbookRunRecord | null> {
     return this.active.get(id)?.done ?? this.deps.store.get(id);

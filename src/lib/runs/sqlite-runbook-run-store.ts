@@ -63,6 +63,8 @@ export interface RunbookRunStore {
   update(id: string, patch: Partial<Omit<RunbookRunRecord, 'id'>>): RunbookRunRecord;
   get(id: string): RunbookRunRecord | null;
   list(query?: RunbookRunQuery): RunbookRunRecord[];
+  /** The runbook run one of whose steps is this run, if any. */
+  forStepRun(runId: string): RunbookRunRecord | null;
   /** Marks every queued or running runbook run interrupted, its pending steps skipped; returns them as they were. */
   interruptUnfinished(at: string, message: string): RunbookRunRecord[];
 }
@@ -103,6 +105,13 @@ export class SqliteRunbookRunStore implements RunbookRunStore {
     if (query.target) (where.push('target = ?'), params.push(query.target));
     const sql = `SELECT * FROM runbook_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ${Math.max(1, Math.min(query.limit ?? 100, 10_000))}`;
     return (this.db.prepare(sql).all(...params) as Row[]).map(fromRow);
+  }
+
+  forStepRun(runId: string): RunbookRunRecord | null {
+    const row = this.db
+      .prepare(`SELECT runbook_runs.* FROM runbook_runs, json_each(runbook_runs.steps) AS step WHERE json_extract(step.value, '$.runId') = ? LIMIT 1`)
+      .get(runId) as Row | undefined;
+    return row ? fromRow(row) : null;
   }
 
   interruptUnfinished(at: string, message: string): RunbookRunRecord[] {

@@ -84,6 +84,8 @@ describe('RunbookRunService', () => {
       ['RUN-app/look', 'passed', 'demo:1'],
       ['RUN-app/smoke', 'passed', 'demo:1'],
     ]);
+    expect(service.forStepRun(stepRuns[1]!.id)?.id).toBe(run.id);
+    expect(service.forStepRun('no-such-run')).toBeNull();
   });
 
   it('stops at the first failure and skips the rest; with keepGoing runs them anyway', async () => {
