@@ -50,7 +50,8 @@ export interface JUnitOptions {
   hostname?: string;
 }
 
-interface TestCase {
+/** One `<testcase>`: passed, skipped with a reason, or a failure or error with its type and text. */
+export interface TestCase {
   name: string;
   classname: string;
   timeMs?: number;
@@ -63,32 +64,54 @@ interface TestCase {
  * as `<skipped/>`, and a check that could not run at all as one `<error>` test case.
  */
 export function renderJUnit(results: readonly CheckResult[], options: JUnitOptions = {}): string {
-  const suites = results.map((result) => ({ result, cases: testCasesOf(result) }));
+  return renderTestSuites(
+    results.map((result) => ({
+      name: result.target ? `${result.id} (${result.target})` : result.id,
+      durationMs: result.durationMs,
+      startedAt: result.startedAt,
+      properties: { check: result.id, kind: result.kind, target: result.target, run_id: result.runId, run_url: result.runId ? `/runs/${result.runId}` : null, status: result.status },
+      cases: testCasesOf(result),
+    })),
+    { ...options, totalMs: options.totalMs ?? results.reduce((sum, r) => sum + r.durationMs, 0) },
+  );
+}
+
+/** One `<testsuite>` of a report: what `runbook-live check` and `runbook-live run` each make of their results. */
+export interface TestSuite {
+  name: string;
+  durationMs: number;
+  startedAt: string | null;
+  /** Written as `<property>` elements; null values are left out. */
+  properties: Record<string, string | null>;
+  cases: TestCase[];
+}
+
+/** A JUnit document with a `<testsuites name="runbook-live">` root and totals over every suite. */
+export function renderTestSuites(suites: readonly TestSuite[], options: JUnitOptions = {}): string {
   const all = suites.flatMap((s) => s.cases);
   const totals = tally(all);
-  const totalMs = options.totalMs ?? results.reduce((sum, r) => sum + r.durationMs, 0);
+  const totalMs = options.totalMs ?? suites.reduce((sum, s) => sum + s.durationMs, 0);
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(`<testsuites${attributes({ name: 'runbook-live', tests: all.length, failures: totals.failures, errors: totals.errors, skipped: totals.skipped, time: seconds(totalMs), ...(options.timestamp ? { timestamp: options.timestamp } : {}) })}>`);
-  for (const { result, cases } of suites) {
-    const counts = tally(cases);
+  for (const suite of suites) {
+    const counts = tally(suite.cases);
     const suiteAttributes = {
-      name: result.target ? `${result.id} (${result.target})` : result.id,
-      tests: cases.length,
+      name: suite.name,
+      tests: suite.cases.length,
       failures: counts.failures,
       errors: counts.errors,
       skipped: counts.skipped,
-      time: seconds(result.durationMs),
-      ...(result.startedAt ? { timestamp: result.startedAt } : {}),
+      time: seconds(suite.durationMs),
+      ...(suite.startedAt ? { timestamp: suite.startedAt } : {}),
       ...(options.hostname ? { hostname: options.hostname } : {}),
     };
     lines.push(`  <testsuite${attributes(suiteAttributes)}>`);
-    const properties: Record<string, string | null> = { check: result.id, kind: result.kind, target: result.target, run_id: result.runId, run_url: result.runId ? `/runs/${result.runId}` : null, status: result.status };
     lines.push('    <properties>');
-    for (const [name, value] of Object.entries(properties)) {
+    for (const [name, value] of Object.entries(suite.properties)) {
       if (value !== null) lines.push(`      <property${attributes({ name, value })}/>`);
     }
     lines.push('    </properties>');
-    for (const testCase of cases) lines.push(...renderTestCase(testCase));
+    for (const testCase of suite.cases) lines.push(...renderTestCase(testCase));
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
@@ -151,7 +174,7 @@ function seconds(ms: number): string {
 }
 
 /** Messages are attributes that CI shows on one line; the element body keeps the full text. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   const flat = text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
   return flat.length > 1000 ? `${flat.slice(0, 999)}…` : flat;
 }

@@ -1,6 +1,6 @@
 // `runbook-live <command>`: the command-line entry point (bin/runbook-live.mjs loads it).
-// One module per verb: `check` runs contract checks headless for pipelines, `docs-check`
-// validates a docs folder against its contract. See the README.
+// One module per verb: `check` runs contract checks headless for pipelines, `run` runs whole
+// runbooks step by step, `docs-check` validates a docs folder against its contract. See the README.
 import { enableCompileCache } from 'node:module';
 import type { CommandIo } from './command-io.ts';
 
@@ -17,6 +17,7 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check-command.ts')).runCheckCommand,
   'docs-check': async () => (await import('./docs-check-command.ts')).runDocsCheckCommand,
+  run: async () => (await import('./run-command.ts')).runRunCommand,
 };
 
 const USAGE = `Usage: runbook-live <command> [options]
@@ -24,6 +25,8 @@ const USAGE = `Usage: runbook-live <command> [options]
 Commands:
   check [--all | <check id>…] [--target NAME] [--var NAME=VALUE]… [--json] [--junit FILE]
         run contract checks headless and report each assertion (exit 0 all passed, 1 failed)
+  run <doc id>… [--target NAME] [--var NAME=VALUE]… [--keep-going] [--json] [--junit FILE]
+        run whole runbooks, step by step in document order (exit 0 all passed, 1 a step failed)
   docs-check [DIR] [--json]
         validate a docs folder against its contract (exit 0 clean, 1 findings, 2 unreadable)
 

@@ -5,8 +5,8 @@ import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
 import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
 import { createMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
-import { RunEvents, RunService, SqliteRunStore } from '../runs/index.ts';
-import { Scheduler } from '../schedules/index.ts';
+import { RunbookRunService, RunEvents, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
+import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
 /** How the core is used: a server does everything; a CLI run only runs and records. */
@@ -30,10 +30,14 @@ export interface Core {
   catalog: ProcedureCatalog;
   targets: DockerTargets;
   runs: RunService;
+  /** Whole runbooks run step by step, each step a run of `runs`. */
+  runbooks: RunbookRunService;
   incidents: IncidentService;
   dashboard: DashboardService;
   health: TargetHealthMonitor;
   scheduler: Scheduler;
+  /** Starts whole runbooks that declare an interval. */
+  runbookScheduler: RunbookScheduler;
   /** Rendered doc pages; null in `cli` mode, which renders nothing. */
   pages: RenderedDocCache | null;
   /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping, closes the database. */
@@ -67,10 +71,12 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  const runbooks = new RunbookRunService({ store: new SqliteRunbookRunStore(store.database), runs, runEvents: events, docs, catalog, defaultTargets: targets.names() });
   // Recovery marks a killed server's runs interrupted now and cleans their containers in the
   // background; runs started meanwhile wait for it.
   if (server) {
     runs.recover().catch((error: unknown) => (options.warn ?? console.error)(`runbook-live: start-up recovery failed: ${(error as Error).message}`));
+    runbooks.recover();
   }
   const { webhook, site_url: siteUrl } = systems.notifications;
   const incidents = new IncidentService({
@@ -85,6 +91,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   incidents.start();
   const health = new TargetHealthMonitor(targets, Object.fromEntries(Object.entries(systems.targets).map(([name, target]) => [name, target.url])));
   const scheduler = new Scheduler({ docs, catalog, runs, defaultTargets: targets.names() });
+  const runbookScheduler = new RunbookScheduler({ docs, catalog, runbooks, systems, defaultTargets: targets.names() });
   const unsubscribe = server ? followRunsForHealth(events, health) : () => {};
   // Probes and schedules begin on the next turn, so the request that started the server is
   // answered without first loading the Docker client or waiting on an engine.
@@ -92,9 +99,10 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     ? setImmediate(() => {
         health.start();
         scheduler.start();
+        runbookScheduler.start();
       })
     : null;
-  const dashboard = new DashboardService({ docs, catalog, runs, incidents, health, scheduler: server ? scheduler : null, defaultTargets: targets.names() });
+  const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -104,17 +112,22 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     catalog,
     targets,
     runs,
+    runbooks,
     incidents,
     dashboard,
     health,
     scheduler,
+    runbookScheduler,
     pages,
     close: () =>
       (closing ??= (async () => {
         if (background) clearImmediate(background);
         scheduler.stop();
+        runbookScheduler.stop();
         health.stop();
         unsubscribe();
+        // Runbook runs first: draining runs alone would let a runbook start its next step.
+        await runbooks.drain();
         await runs.drain();
         await incidents.settled();
         incidents.stop();

@@ -1,13 +1,15 @@
 import type { DocRecord, DocSet, DocsRepository } from '../docs/index.ts';
 import type { IncidentService } from '../incidents/index.ts';
 import { blockIdParts, buildCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
-import type { RunService } from '../runs/index.ts';
-import type { Scheduler } from '../schedules/index.ts';
+import type { RunbookRunService, RunService } from '../runs/index.ts';
+import { runbookEvery, type RunbookScheduler, type Scheduler } from '../schedules/index.ts';
+import type { SystemsConfig } from '../systems/index.ts';
 import type { TargetHealthMonitor } from '../systems/index.ts';
 import { loadDashboard, type Dashboard, type DashboardFilters } from './dashboard-data.ts';
 import { docFreshness, type DocFreshness } from './doc-freshness.ts';
 import { prometheusMetrics } from './prometheus-metrics.ts';
 import { startRows } from './run-all.ts';
+import { buildRunbookRows, type RunbookRow } from './runbook-rows.ts';
 import { statusBadgeSvg, worstStatus } from './status-badge.ts';
 import { verifiedBy, type VerifiedByEntry } from './verified-by.ts';
 
@@ -16,9 +18,13 @@ export interface DashboardServiceDeps {
   docs: Pick<DocsRepository, 'current'>;
   catalog: ProcedureCatalog;
   runs: RunService;
+  runbooks: Pick<RunbookRunService, 'list'>;
+  /** For runbook schedules declared in the configuration. */
+  systems: Pick<SystemsConfig, 'runbooks'>;
   incidents: Pick<IncidentService, 'openCounts'>;
   health: TargetHealthMonitor;
   scheduler: Scheduler | null;
+  runbookScheduler: RunbookScheduler | null;
   defaultTargets: string[];
 }
 
@@ -34,6 +40,22 @@ export class DashboardService {
   async load(filters: DashboardFilters = {}): Promise<Dashboard> {
     const { catalog, runs, incidents, health, scheduler, defaultTargets } = this.deps;
     return loadDashboard({ set: await this.deps.docs.current(), catalog, store: { blockTargetStats: (now) => runs.stats(now) }, incidents, health, scheduler, defaultTargets }, filters);
+  }
+
+  /** Every runnable runbook on each of its targets, with its latest runbook run and schedule. */
+  async runbookRows(filters: Pick<DashboardFilters, 'doc' | 'target'> = {}): Promise<RunbookRow[]> {
+    const set = await this.deps.docs.current();
+    const rows = buildRunbookRows({
+      set,
+      catalog: this.deps.catalog,
+      runbooks: this.deps.runbooks,
+      defaultTargets: this.deps.defaultTargets,
+      scheduleOf: (docId) => {
+        const doc = set.byId.get(docId);
+        return doc ? (runbookEvery(doc, this.deps.systems)?.label ?? null) : null;
+      },
+    });
+    return rows.filter((row) => (!filters.doc || row.docId === filters.doc) && (!filters.target || row.target === filters.target));
   }
 
   /** A check's status badge: 404 with an "unknown" badge when no check has that id or name. */

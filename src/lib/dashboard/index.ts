@@ -6,3 +6,4 @@ export * from './run-all.ts';
 export * from './status-badge.ts';
 export * from './verified-by.ts';
 export * from './dashboard-service.ts';
+export * from './runbook-rows.ts';

@@ -19,7 +19,8 @@ export const defaultDocsContract: DocsContract = {
       id_regex: '^RUN-[a-z0-9][a-z0-9-]*$',
       status_allowed: ['draft', 'active', 'deprecated'],
       required: ['system'],
-      optional: [],
+      // `every:` runs the whole runbook on that interval (see the schedules domain).
+      optional: ['every'],
     },
     adr: {
       folder: 'adr',

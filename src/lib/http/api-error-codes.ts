@@ -1,4 +1,4 @@
-import type { StartRunProblemCode } from '../runs/index.ts';
+import type { StartRunbookProblemCode, StartRunProblemCode } from '../runs/index.ts';
 
 /** The codes the HTTP edge itself answers with. */
 export const HTTP_ERROR_CODES = [
@@ -13,7 +13,9 @@ export const HTTP_ERROR_CODES = [
   'InvalidIncidentAction',
   'UnknownAction',
   'InvalidRunAllRequest',
+  'RunbookRunNotFound',
+  'RunbookRunAlreadyFinished',
 ] as const;
 
 /** Every `code` an API error body can carry: permanent PascalCase names, never reworded. */
-export type ApiErrorCode = (typeof HTTP_ERROR_CODES)[number] | StartRunProblemCode;
+export type ApiErrorCode = (typeof HTTP_ERROR_CODES)[number] | StartRunProblemCode | StartRunbookProblemCode;

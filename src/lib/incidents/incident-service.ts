@@ -77,6 +77,11 @@ export class IncidentService {
     return incident ? { ...incident, timeline: this.deps.incidents.events(id) } : null;
   }
 
+  /** The incident a failed run opened or was counted in (a runbook step links to it), or null. */
+  forRun(runId: string): Incident | null {
+    return this.deps.incidents.forRun(runId);
+  }
+
   /** Open incidents per check, target and failure kind. */
   openCounts(): Array<{ blockId: string; target: string; failureKind: string; count: number }> {
     return this.deps.incidents.openCounts();

@@ -132,6 +132,14 @@ export class SqliteIncidentStore {
     return (this.db.prepare(sql).all(...params) as Row[]).map(fromRow);
   }
 
+  /** The incident a run opened or was counted in, if any. */
+  forRun(runId: string): Incident | null {
+    const row = this.db
+      .prepare('SELECT incidents.* FROM incidents JOIN incident_events ON incident_events.incident_seq = incidents.seq WHERE incident_events.run_id = ? ORDER BY incident_events.seq LIMIT 1')
+      .get(runId) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
   /** Open incidents per block and target, for metrics and the dashboard. */
   openCounts(): Array<{ blockId: string; target: string; failureKind: string; count: number }> {
     return (this.db.prepare(`SELECT block_id, target, failure_kind, COUNT(*) AS n FROM incidents WHERE status != 'resolved' GROUP BY block_id, target, failure_kind`).all() as Row[]).map((row) => ({

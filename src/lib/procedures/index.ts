@@ -9,3 +9,4 @@ export * from './procedure-catalog.ts';
 export * from './step-schemas.ts';
 export * from './block-href.ts';
 export * from './block-identity.ts';
+export * from './runbook-blocks.ts';

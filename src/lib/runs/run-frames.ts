@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { logLineSchema, runRecordSchema } from './run-record.ts';
+import { runbookRunRecordSchema } from './runbook-run-record.ts';
 
 /** A run without its block text and step results: what the dashboard's stream carries. */
 export const runSummarySchema = runRecordSchema.omit({ blockSource: true, result: true });
@@ -21,3 +22,10 @@ export const dashboardFrameSchemas = {
   finished: z.object({ key: z.string(), run: runSummarySchema }),
 };
 export type DashboardFrames = { [Event in keyof typeof dashboardFrameSchemas]: z.infer<(typeof dashboardFrameSchemas)[Event]> };
+
+/** The frames of one runbook run's stream (`GET /api/runbook-runs/<id>/events`): the whole record each time. */
+export const runbookRunFrameSchemas = {
+  updated: z.object({ run: runbookRunRecordSchema }),
+  finished: z.object({ run: runbookRunRecordSchema }),
+};
+export type RunbookRunFrames = { [Event in keyof typeof runbookRunFrameSchemas]: z.infer<(typeof runbookRunFrameSchemas)[Event]> };

@@ -1,6 +1,7 @@
 import type { DocSet } from '../docs/index.ts';
 import { checkBlocks, parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
 import type { RunService } from '../runs/index.ts';
+import { scheduleJitter } from './schedule-jitter.ts';
 
 /** What the scheduler knows about one scheduled check on one target. */
 export interface ScheduleState {
@@ -105,10 +106,7 @@ export class Scheduler {
   }
 
   private jitter(everySeconds: number, firstRun: boolean): number {
-    const spread = Math.min(everySeconds * 100, 60_000);
-    const random = (this.deps.random ?? Math.random)();
-    // A first run only ever waits longer (0..spread); later ones move either way (±spread).
-    return Math.round(firstRun ? random * spread : (random * 2 - 1) * spread);
+    return scheduleJitter(everySeconds, firstRun, (this.deps.random ?? Math.random)());
   }
 
   private now(): number {

@@ -28,6 +28,8 @@ export interface SystemsConfig {
   systems: Map<string, ResolvedSystem>;
   runs: SystemsConfigFile['runs'];
   notifications: SystemsConfigFile['notifications'];
+  /** Whole-runbook schedules by doc id; absent means none. */
+  runbooks?: SystemsConfigFile['runbooks'];
   docs: SystemsConfigFile['docs'];
   repo: SystemsConfigFile['repo'];
 }
@@ -48,7 +50,7 @@ export function variableDefaults(system: ResolvedSystem): Record<string, string>
  */
 export function defaultSystemsConfig(source: string | null): SystemsConfig {
   const config = systemsConfigSchema.parse({});
-  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, docs: config.docs, repo: config.repo };
+  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo };
 }
 
 /**
@@ -96,5 +98,5 @@ export function loadSystemsConfig(file: string): SystemsConfig {
   if (problems.length > 0) {
     throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`);
   }
-  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, docs: config.docs, repo: config.repo };
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo };
 }

@@ -54,6 +54,13 @@ export const notificationsConfigSchema = z.strictObject({
   site_url: z.url().optional(),
 });
 
+/** A whole runbook run on an interval, kept out of the doc (an alternative to `every:` in its frontmatter). */
+export const runbookScheduleSchema = z.strictObject({
+  /** `90` (seconds), `90s`, `15m` or `6h`. */
+  every: z.string().regex(/^\d+(s|m|h)?$/, 'must be a duration: 90 (seconds), 90s, 15m or 6h'),
+});
+export type RunbookSchedule = z.infer<typeof runbookScheduleSchema>;
+
 /** The systems configuration file (`runbook-live.yaml`). */
 export const systemsConfigSchema = z.strictObject({
   targets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'target names are lowercase letters, digits, _ and -'), targetConfigSchema)
@@ -61,6 +68,8 @@ export const systemsConfigSchema = z.strictObject({
   systems: z.record(z.string().min(1), systemConfigSchema).default({}),
   runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 }),
   notifications: notificationsConfigSchema.default({}),
+  /** Runbooks run whole on a schedule, by doc id; this wins over the doc's own `every:`. */
+  runbooks: z.record(z.string().min(1), runbookScheduleSchema).default({}),
   /** How docs validation judges this repository (see the docs domain). */
   docs: docsSettingsSchema.default({ rules: {} }),
   /** Where the repository's files can be seen on the web. */

@@ -1,9 +1,11 @@
 import type { Core } from '../app/index.ts';
-import { filtersFrom, type Dashboard, type DashboardFilters } from '../dashboard/index.ts';
+import { filtersFrom, type Dashboard, type DashboardFilters, type RunbookRow } from '../dashboard/index.ts';
 
 /** Everything the dashboard page renders. */
 export interface DashboardView {
   dashboard: Dashboard;
+  /** Whole runbooks on each target, with a Run runbook button each. */
+  runbooks: RunbookRow[];
   now: number;
   filters: DashboardFilters;
   /** The filter drop-downs, with the values the rows take. */
@@ -21,6 +23,7 @@ export async function dashboardView(core: Core, url: URL): Promise<DashboardView
   const select = (name: keyof DashboardFilters, values: string[]) => ({ name, label: name, values, current: filters[name] ?? '' });
   return {
     dashboard,
+    runbooks: await core.dashboard.runbookRows(filters),
     now: Date.parse(dashboard.generatedAt),
     filters,
     selects: [select('doc', dashboard.options.docs), select('system', dashboard.options.systems), select('target', dashboard.options.targets), select('status', dashboard.options.statuses)],

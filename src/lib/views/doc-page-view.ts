@@ -5,6 +5,7 @@ import { describeDoc, docHref, type DocDetail, type DocRecord } from '../docs/in
 import { sectionIncidents, troubleshootingSections, type SectionIncidents } from '../incidents/index.ts';
 import type { RenderedSegment, TocEntry } from '../markdown/index.ts';
 import { procedureDecorator } from '../procedures/index.ts';
+import { runbookPlan, type RunbookRunRecord } from '../runs/index.ts';
 
 const SHOWN_ELSEWHERE = new Set(['id', 'title', 'status', 'owners', 'created', 'updated', 'links', 'type']);
 
@@ -24,7 +25,19 @@ export type DocPageView =
       links: Array<{ href: string; title: string; id: string }>;
       brokenTargets: string[];
       backlinks: Array<{ href: string; title: string; id: string }>;
+      /** The Run runbook bar, when the doc has steps that can run. */
+      runbook: DocRunbook | null;
     };
+
+/** What the Run runbook bar offers, and the doc's recent runbook runs. */
+export interface DocRunbook {
+  /** Sent back with the request, so a stale page is refused. */
+  hash: string;
+  targets: string[];
+  runnableCount: number;
+  stepCount: number;
+  recent: Array<Pick<RunbookRunRecord, 'id' | 'status' | 'target' | 'createdAt'> & { href: string }>;
+}
 
 /** A doc page: the rendered body with its blocks decorated, incidents under their sections, links both ways. */
 export async function docPageView(core: Core, id: string): Promise<DocPageView> {
@@ -54,6 +67,19 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
     links: detail.links.map((link) => ({ href: docHref(link.id, link.anchor), title: link.title, id: link.id })),
     brokenTargets: [...new Set(detail.brokenLinks.map((b) => b.target))],
     backlinks: detail.backlinks.map((link) => ({ href: docHref(link.id), title: link.title, id: link.id })),
+    runbook: docRunbook(core, doc),
+  };
+}
+
+function docRunbook(core: Core, doc: DocRecord): DocRunbook | null {
+  const plan = runbookPlan(doc, core.catalog, core.targets.names());
+  if (!plan) return null;
+  return {
+    hash: plan.hash,
+    targets: plan.targets,
+    runnableCount: plan.runnableCount,
+    stepCount: plan.blocks.length,
+    recent: core.runbooks.list({ docId: doc.id, limit: 5 }).map((run) => ({ id: run.id, status: run.status, target: run.target, createdAt: run.createdAt, href: `/runbook-runs/${run.id}` })),
   };
 }
 

@@ -5,3 +5,4 @@ export * from './doc-page-view.ts';
 export * from './health-view.ts';
 export * from './incident-views.ts';
 export * from './run-views.ts';
+export * from './runbook-run-views.ts';

@@ -16,6 +16,8 @@ export type RunPageView =
       /** The stored output as HTML: escaped, with ANSI colours as spans. */
       logHtml: string;
       verdicts: Array<AssertionVerdict & { citation: ResolvedCitation | null }>;
+      /** The runbook run this run was a step of, with the step's place in it. */
+      runbookRun: { href: string; title: string; step: number; of: number } | null;
     };
 
 /** A run's page: its facts, verdicts with their cited clauses, and its whole output. */
@@ -31,7 +33,14 @@ export async function runPageView(core: Core, id: string): Promise<RunPageView> 
     duration: runDuration(run),
     logHtml: renderLogHtml(logs),
     verdicts: checkVerdicts(run.result).map((verdict) => ({ ...verdict, citation: verdict.because ? resolveCitation(set, verdict.because) : null })),
+    runbookRun: runbookRunOf(core, run.id),
   };
+}
+
+function runbookRunOf(core: Core, runId: string): Extract<RunPageView, { found: true }>['runbookRun'] {
+  const parent = core.runbooks.forStepRun(runId);
+  if (!parent) return null;
+  return { href: `/runbook-runs/${parent.id}`, title: parent.docTitle, step: parent.steps.findIndex((s) => s.runId === runId) + 1, of: parent.steps.length };
 }
 
 /** One row of the runs listing. */

@@ -246,10 +246,13 @@ describe('runbook-live check', () => {
     }
   });
 
-  it('says which Node it needs when this one cannot strip types', async () => {
+  it('runs from its compiled bundle where Node cannot strip types, and says which Node it needs to run the sources', async () => {
     freshDataDir();
-    const result = await cli(['check', '--all'], {}, ['--no-experimental-strip-types']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^runbook-live needs Node to strip TypeScript types/);
+    const bundled = await cli(['--help'], {}, ['--no-experimental-strip-types']);
+    expect(bundled.code).toBe(0);
+    expect(bundled.stdout).toMatch(/^Usage: runbook-live <command>/);
+    const fromSource = await cli(['check', '--all'], { RUNBOOK_LIVE_CLI_FROM_SOURCE: '1' }, ['--no-experimental-strip-types']);
+    expect(fromSource.code).toBe(2);
+    expect(fromSource.stderr).toMatch(/^runbook-live needs Node to strip TypeScript types/);
   });
 });

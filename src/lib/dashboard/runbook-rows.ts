@@ -1,0 +1,47 @@
+import type { DocSet } from '../docs/index.ts';
+import type { ProcedureCatalog } from '../procedures/index.ts';
+import { runbookPlan, type RunbookRunRecord, type RunbookRunService } from '../runs/index.ts';
+
+/** One runbook on one target: what the dashboard's Runbooks table shows, with its Run runbook button. */
+export interface RunbookRow {
+  /** `docId@target`. */
+  key: string;
+  docId: string;
+  title: string;
+  target: string;
+  /** Sent back by the Run runbook button, so a stale page is refused. */
+  hash: string;
+  runnableCount: number;
+  stepCount: number;
+  lastRun: Pick<RunbookRunRecord, 'id' | 'status' | 'createdAt' | 'finishedAt' | 'trigger'> | null;
+  /** `every 6h` when the runbook is scheduled, else null. */
+  schedule: string | null;
+}
+
+/** Every doc with runnable steps, on each target its steps run on, with its latest runbook run. */
+export function buildRunbookRows(sources: {
+  set: DocSet;
+  catalog: ProcedureCatalog;
+  runbooks: Pick<RunbookRunService, 'list'>;
+  defaultTargets: string[];
+  scheduleOf: (docId: string) => string | null;
+}): RunbookRow[] {
+  return sources.set.docs.flatMap((doc) => {
+    const plan = runbookPlan(doc, sources.catalog, sources.defaultTargets);
+    if (!plan) return [];
+    return plan.targets.map((target) => {
+      const [last] = sources.runbooks.list({ docId: doc.id, target, limit: 1 });
+      return {
+        key: `${doc.id}@${target}`,
+        docId: doc.id,
+        title: doc.title,
+        target,
+        hash: plan.hash,
+        runnableCount: plan.runnableCount,
+        stepCount: plan.blocks.length,
+        lastRun: last ? { id: last.id, status: last.status, createdAt: last.createdAt, finishedAt: last.finishedAt, trigger: last.trigger } : null,
+        schedule: sources.scheduleOf(doc.id),
+      };
+    });
+  });
+}

@@ -1,0 +1,130 @@
+import type { DocRecord, DocSet } from '../docs/index.ts';
+import { parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
+import { parseStartRunbook, runbookPlan, type RunbookRunService } from '../runs/index.ts';
+import type { SystemsConfig } from '../systems/index.ts';
+import type { ScheduleState } from './scheduler.ts';
+import { scheduleJitter } from './schedule-jitter.ts';
+
+/** A runbook's interval and where it was declared. */
+export interface RunbookEvery {
+  seconds: number;
+  /** `every 6h`, as the dashboard shows it. */
+  label: string;
+  source: 'frontmatter' | 'systems';
+}
+
+/**
+ * A runbook's schedule: `runbooks.<doc id>.every` in the systems configuration, else `every:`
+ * in its frontmatter (`6h`, `15m`, `90s`, or a number of seconds). The configuration wins, so
+ * an operator can change how often a runbook runs without editing the doc. Null when neither
+ * says, or the value is not a duration.
+ */
+export function runbookEvery(doc: Pick<DocRecord, 'id' | 'frontmatter'>, systems: Pick<SystemsConfig, 'runbooks'>): RunbookEvery | null {
+  const configured = systems.runbooks?.[doc.id]?.every;
+  const raw = configured ?? doc.frontmatter.every;
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw : null;
+  const seconds = text === null ? null : parseTimeout(text);
+  return seconds === null ? null : { seconds, label: `every ${text}`, source: configured !== undefined ? 'systems' : 'frontmatter' };
+}
+
+/** Collaborators and knobs, built once per server. */
+export interface RunbookSchedulerDeps {
+  docs: { current(): Promise<DocSet> };
+  catalog: ProcedureCatalog;
+  runbooks: Pick<RunbookRunService, 'start' | 'list'>;
+  systems: Pick<SystemsConfig, 'runbooks'>;
+  defaultTargets: string[];
+  tickMs?: number;
+  /** 0..1; injectable so tests can pin the jitter. */
+  random?: () => number;
+  now?: () => number;
+}
+
+/**
+ * Runs whole runbooks that declare an interval, per target, the way `Scheduler` runs
+ * `every=` checks: the first run one interval after start (or after the last runbook run),
+ * with the same jitter, and a runbook still going when it comes due again is skipped and
+ * counted, not stacked.
+ */
+export class RunbookScheduler {
+  private readonly deps: RunbookSchedulerDeps;
+  private readonly states = new Map<string, ScheduleState>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(deps: RunbookSchedulerDeps) {
+    this.deps = deps;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => this.tickInBackground(), this.deps.tickMs ?? 1_000);
+    this.timer.unref();
+    this.tickInBackground();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Every runbook schedule, keyed by `docId@target` (`blockId` holds the doc id). */
+  snapshot(): Map<string, ScheduleState> {
+    return new Map(this.states);
+  }
+
+  // A failed tick is reported and tried again on the next; an unhandled rejection would end the server.
+  private tickInBackground(): void {
+    this.tick().catch((error: unknown) => console.error('runbook-live: runbook scheduler tick failed:', error));
+  }
+
+  /** Starts whatever is due; returns the ids of the runbook runs it started. */
+  async tick(): Promise<string[]> {
+    if (this.ticking) return [];
+    this.ticking = true;
+    try {
+      const set = await this.deps.docs.current();
+      const now = this.now();
+      const started: string[] = [];
+      const seen = new Set<string>();
+      for (const doc of set.docs) {
+        const every = runbookEvery(doc, this.deps.systems);
+        const plan = every ? runbookPlan(doc, this.deps.catalog, this.deps.defaultTargets) : null;
+        if (!every || !plan) continue;
+        for (const target of plan.targets) {
+          const key = `${doc.id}@${target}`;
+          seen.add(key);
+          let state = this.states.get(key);
+          if (!state || state.everySeconds !== every.seconds) {
+            const [last] = this.deps.runbooks.list({ docId: doc.id, target, limit: 1 });
+            const firstDue = (last ? Date.parse(last.createdAt) : now) + every.seconds * 1000 + this.jitter(every.seconds, !last);
+            state = { key, blockId: doc.id, target, everySeconds: every.seconds, nextAt: new Date(Math.max(now, firstDue)).toISOString(), skipped: state?.skipped ?? 0, lastRunId: last?.id ?? null };
+            this.states.set(key, state);
+          }
+          if (Date.parse(state.nextAt) > now) continue;
+          state.nextAt = new Date(now + every.seconds * 1000 + this.jitter(every.seconds, false)).toISOString();
+          const parsed = parseStartRunbook({ doc: doc.id, hash: plan.hash, target }, { set, catalog: this.deps.catalog, defaultTargets: this.deps.defaultTargets, actor: 'scheduler', trigger: 'schedule' });
+          if (!parsed.ok) continue;
+          const { run, joined } = this.deps.runbooks.start(parsed.request);
+          if (joined) {
+            state.skipped += 1;
+          } else {
+            state.lastRunId = run.id;
+            started.push(run.id);
+          }
+        }
+      }
+      for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
+      return started;
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private jitter(everySeconds: number, firstRun: boolean): number {
+    return scheduleJitter(everySeconds, firstRun, (this.deps.random ?? Math.random)());
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+}

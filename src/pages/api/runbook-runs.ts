@@ -1,0 +1,20 @@
+import type { APIRoute } from 'astro';
+import { actorOf, json, jsonError, readJsonBody } from '../../lib/http/index.ts';
+
+/** Starts a run of a whole runbook named by doc id and runbook hash, or joins the one already going. */
+export const POST: APIRoute = async ({ request, locals, clientAddress }) => {
+  const read = await readJsonBody(request);
+  if (!read.ok) return jsonError(read.status, read.code, read.message);
+  const outcome = await locals.core.runbooks.request(read.body, { actor: actorOf(request, clientAddress), trigger: 'manual' });
+  if (!outcome.ok) return jsonError(outcome.problem.status, outcome.problem.code, outcome.problem.message);
+  const { run, joined } = outcome;
+  return json({ id: run.id, joined, status: run.status, url: `/runbook-runs/${run.id}`, events: `/api/runbook-runs/${run.id}/events` }, 202, { location: `/api/runbook-runs/${run.id}` });
+};
+
+/** Recent runbook runs, newest first; `?doc=` and `?target=` narrow them. */
+export const GET: APIRoute = ({ locals, url }) => {
+  const limit = Number(url.searchParams.get('limit') ?? 50);
+  const doc = url.searchParams.get('doc');
+  const target = url.searchParams.get('target');
+  return json({ runbookRuns: locals.core.runbooks.list({ ...(doc ? { docId: doc } : {}), ...(target ? { target } : {}), limit: Number.isFinite(limit) ? limit : 50 }) });
+};
