@@ -161,7 +161,7 @@ describe('the smoke dashboard in a real browser', () => {
     runIds.add((await lastRun.getAttribute('href'))!.split('/').pop()!);
     expect(await flaky.locator('.duration').textContent()).toMatch(/^\d+(\.\d)? s$/);
     expect(await flaky.locator('.rate-24h').textContent()).toBe('0%');
-    expect(await flaky.locator('.spark path').getAttribute('d')).toMatch(/^M0\.0,/);
+    expect(await flaky.locator('.spark path.spark-line').getAttribute('d')).toMatch(/^M0\.0,/);
     expect(await flaky.getAttribute('data-status')).toBe('failing');
   });
 

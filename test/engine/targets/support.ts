@@ -25,6 +25,8 @@ export interface EngineFront {
   port: number;
   /** Connections piped to the engine (for TLS: only the authorised ones). */
   piped(): number;
+  /** Bytes sent to the engine through the front: grows with every request, kept-alive connection or new. */
+  sentBytes(): number;
   /** TLS handshakes the front refused (client certificate missing or from another CA). */
   refused(): number;
   close(): Promise<void>;
@@ -40,8 +42,10 @@ export async function startEngineFront(tls?: FrontTls): Promise<EngineFront> {
   const open = new Set<Socket>();
   let piped = 0;
   let refused = 0;
+  let sentBytes = 0;
   const pipe = (client: Socket) => {
     piped += 1;
+    client.on('data', (chunk: Buffer) => (sentBytes += chunk.length));
     pipeToEngine(client, open);
   };
   let server: Server;
@@ -74,6 +78,7 @@ export async function startEngineFront(tls?: FrontTls): Promise<EngineFront> {
   return {
     port,
     piped: () => piped,
+    sentBytes: () => sentBytes,
     refused: () => refused,
     close: () =>
       new Promise<void>((resolve) => {
