@@ -3,5 +3,7 @@ export * from './assertion-label.ts';
 export * from './check-observations.ts';
 export * from './citations.ts';
 export * from './classify-check-block.ts';
+export * from './declared-blocks.ts';
 export * from './execute-check.ts';
-export * from './work-folder.ts';
+export * from './place-files.ts';
+export * from './resolve-check.ts';

@@ -61,7 +61,7 @@ export class DashboardService {
   /** When each doc's runnable blocks last passed, for every doc at once (one statistics query). */
   freshnessOf(set: DocSet): (doc: DocRecord) => DocFreshness | null {
     const stats = this.deps.runs.stats();
-    return (doc) => docFreshness(this.deps.catalog.blocksOf(doc), stats, this.deps.defaultTargets);
+    return (doc) => docFreshness(this.deps.catalog.blocksOf(doc, set), stats, this.deps.defaultTargets);
   }
 
   /** The checks citing a doc, with their latest verdicts per target. */

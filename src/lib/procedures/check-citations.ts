@@ -16,7 +16,7 @@ export interface CitingCheck {
 export function buildCitationIndex(set: DocSet, catalog: ProcedureCatalog): Map<string, CitingCheck[]> {
   const index = new Map<string, CitingCheck[]>();
   for (const doc of set.docs) {
-    for (const block of catalog.blocksOf(doc)) {
+    for (const block of catalog.blocksOf(doc, set)) {
       const step = block.steps[0];
       if (block.kind !== 'check' || step?.kind !== 'check') continue;
       const byDoc = new Map<string, CitingCheck>();
@@ -37,7 +37,7 @@ export function buildCitationIndex(set: DocSet, catalog: ProcedureCatalog): Map<
 export function brokenCitations(set: DocSet, catalog: ProcedureCatalog): Array<{ blockId: string; file: string; citation: string; problem: string }> {
   const broken = [];
   for (const doc of set.docs) {
-    for (const block of catalog.blocksOf(doc)) {
+    for (const block of catalog.blocksOf(doc, set)) {
       const step = block.steps[0];
       if (step?.kind !== 'check') continue;
       for (const assertion of step.spec.expect) {

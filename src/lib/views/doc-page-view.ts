@@ -31,7 +31,7 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
   const set = await core.docs.current();
   const doc = set.byId.get(id);
   if (!doc || !core.pages) return { found: false, id };
-  const rendered = await core.pages.get(set, doc, procedureDecorator(core.catalog.blocksOf(doc), (text) => resolveCitation(set, text)));
+  const rendered = await core.pages.get(set, doc, procedureDecorator(core.catalog.blocksOf(doc, set), (text) => resolveCitation(set, text)));
   const sections = troubleshootingSections(doc);
   const incidents = sections.length > 0 ? sectionIncidents(sections, core.incidents.list({ sectionDocId: doc.id, limit: 500 })) : new Map<string, SectionIncidents>();
   const detail = describeDoc(set, doc);

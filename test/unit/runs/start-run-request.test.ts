@@ -50,7 +50,7 @@ beforeEach(async () => {
 afterEach(() => docs.cleanup());
 
 const context = () => ({ set, catalog, defaultTargets: ['local'], actor: 'tester', trigger: 'manual' as const });
-const blocks = () => catalog.blocksOf(set.byId.get('RUN-app')!);
+const blocks = () => catalog.blocksOf(set.byId.get('RUN-app')!, set);
 
 describe('procedure blocks of a doc', () => {
   it('gives every fenced block a stable id, a hash and a verdict', () => {
@@ -66,7 +66,7 @@ describe('procedure blocks of a doc', () => {
   });
 
   it('refuses to run blocks of a system that is not configured', () => {
-    const [block] = catalog.blocksOf(set.byId.get('RUN-loose')!);
+    const [block] = catalog.blocksOf(set.byId.get('RUN-loose')!, set);
     expect(block!.reason).toBe("the doc's system 'unknown-system' is not configured; add it under systems: in systems.yaml");
   });
 });

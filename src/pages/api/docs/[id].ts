@@ -9,5 +9,5 @@ export const GET: APIRoute = async ({ locals, params }) => {
   const set = await docs.current();
   const doc = set.byId.get(params.id ?? '');
   if (!doc) return jsonError(404, 'DocNotFound', `No doc has id '${params.id}'. GET /api/docs lists every id.`);
-  return json({ ...describeDoc(set, doc), blocks: catalog.blocksOf(doc).map((block) => viewBlock(block, targets.names())) });
+  return json({ ...describeDoc(set, doc), blocks: catalog.blocksOf(doc, set).map((block) => viewBlock(block, targets.names())) });
 };
