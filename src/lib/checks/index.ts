@@ -7,3 +7,4 @@ export * from './declared-blocks.ts';
 export * from './execute-check.ts';
 export * from './place-files.ts';
 export * from './resolve-check.ts';
+export * from './parse-check-spec.ts';

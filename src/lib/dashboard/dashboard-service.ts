@@ -1,6 +1,6 @@
 import type { DocRecord, DocSet, DocsRepository } from '../docs/index.ts';
 import type { IncidentService } from '../incidents/index.ts';
-import { blockIdParts, buildCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
+import { blockAnchor, blockIdParts, buildCitationIndex, buildSchemaCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
 import type { RunService } from '../runs/index.ts';
 import type { Scheduler } from '../schedules/index.ts';
 import type { TargetHealthMonitor } from '../systems/index.ts';
@@ -9,7 +9,7 @@ import { docFreshness, type DocFreshness } from './doc-freshness.ts';
 import { prometheusMetrics } from './prometheus-metrics.ts';
 import { startRows } from './run-all.ts';
 import { statusBadgeSvg, worstStatus } from './status-badge.ts';
-import { verifiedBy, type VerifiedByEntry } from './verified-by.ts';
+import { validatedBy, verifiedBy, type ValidatedByEntry, type VerifiedByEntry } from './verified-by.ts';
 
 /** Collaborators, built once by the core. */
 export interface DashboardServiceDeps {
@@ -67,5 +67,14 @@ export class DashboardService {
   /** The checks citing a doc, with their latest verdicts per target. */
   verifiedBy(set: DocSet, doc: DocRecord): VerifiedByEntry[] {
     return verifiedBy(buildCitationIndex(set, this.deps.catalog).get(doc.id) ?? [], this.deps.runs, this.deps.defaultTargets);
+  }
+
+  /** The doc's schema blocks, with the checks validating against each and their latest verdicts per target. */
+  validatedBy(set: DocSet, doc: DocRecord): ValidatedByEntry[] {
+    const schemas = this.deps.catalog
+      .blocksOf(doc, set)
+      .flatMap((block) => (block.kind === 'schema' && typeof block.annotations.name === 'string' ? [{ ref: `${doc.id}#${block.annotations.name}`, name: block.annotations.name, anchor: blockAnchor(block.id) }] : []));
+    if (schemas.length === 0) return [];
+    return validatedBy(schemas, buildSchemaCitationIndex(set, this.deps.catalog), this.deps.runs, this.deps.defaultTargets);
   }
 }

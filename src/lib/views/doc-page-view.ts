@@ -1,6 +1,6 @@
 import type { Core } from '../app/index.ts';
 import { resolveCitation } from '../checks/index.ts';
-import type { DocFreshness, VerifiedByEntry } from '../dashboard/index.ts';
+import type { DocFreshness, ValidatedByEntry, VerifiedByEntry } from '../dashboard/index.ts';
 import { describeDoc, docHref, type DocDetail, type DocRecord } from '../docs/index.ts';
 import { sectionIncidents, troubleshootingSections, type SectionIncidents } from '../incidents/index.ts';
 import type { RenderedSegment, TocEntry } from '../markdown/index.ts';
@@ -19,6 +19,8 @@ export type DocPageView =
       toc: TocEntry[];
       freshness: DocFreshness | null;
       verifiers: VerifiedByEntry[];
+      /** The doc's schema blocks and the checks validating against each. */
+      schemas: ValidatedByEntry[];
       /** Frontmatter the page's header does not already show, as label and text. */
       about: Array<{ label: string; text: string }>;
       links: Array<{ href: string; title: string; id: string }>;
@@ -43,6 +45,7 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
     toc: rendered.toc,
     freshness: core.dashboard.freshnessOf(set)(doc),
     verifiers: core.dashboard.verifiedBy(set, doc),
+    schemas: core.dashboard.validatedBy(set, doc),
     about: [
       { label: 'Owners', text: doc.owners.join(', ') || '—' },
       { label: 'Created', text: doc.created ?? '—' },
