@@ -19,8 +19,11 @@ export type CompiledSchema = { ok: true; check: JsonSchemaCheck } | { ok: false;
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
 /**
- * Compiles a JSON Schema (draft 2020-12) in strict mode, so an unknown keyword or a
- * misspelt `type` is reported here rather than silently ignored at validation time.
+ * Compiles a JSON Schema (draft 2020-12). Unknown keywords and misspelt types are errors
+ * (ajv's strictSchema), so a typo is reported on the health page instead of silently
+ * passing every file. Ajv's stricter style rules (a `required` key without a `properties`
+ * entry, tuples without `minItems`) are off: they reject valid schemas. `format` is an
+ * annotation only, as draft 2020-12 makes it by default.
  */
 export function compileJsonSchema(schema: unknown): CompiledSchema {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
@@ -31,7 +34,7 @@ export function compileJsonSchema(schema: unknown): CompiledSchema {
     return { ok: false, reason: `$schema is ${JSON.stringify(declared)}; only draft 2020-12 is supported: write "${DRAFT_2020_12}" or leave $schema out` };
   }
   // A fresh instance per schema: schemas from different docs may reuse the same $id.
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const ajv = new Ajv2020({ allErrors: true, strictSchema: true, strictNumbers: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: false });
   let validate: ValidateFunction;
   try {
     validate = ajv.compile(schema);
