@@ -45,7 +45,7 @@ export const assertionSpecSchema = z
     stdout_matches: z.string().optional(),
     stderr_contains: z.string().optional(),
     stderr_matches: z.string().optional(),
-    /** A path under /work read back after the run; combine with one of the file checks. */
+    /** A file read back after the run (absolute, or relative to the first volume); combine with one of the file checks. */
     file: workPath.optional(),
     exists: z.boolean().optional(),
     contains: z.string().optional(),

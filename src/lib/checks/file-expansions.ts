@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 /**
  * The one expansion a `json` or `yaml` file value may hold: an object with the single key
  * `$each_file` becomes a list with one item per placed file under a folder, so a file can
- * list the others (an index, a manifest) without repeating their names and sizes:
+ * list the others (an index of uploads, say) without repeating their names and sizes:
  *
  *     files:
  *       $each_file:

@@ -32,7 +32,7 @@ export function mergeLayouts(layers: FixtureSpec[]): MergedLayout {
   return { files: [...files.values()], volumes: [...volumes.values()], env, hardening };
 }
 
-// `/work/out/` and `/work/out` are the same place.
+// `/data/out/` and `/data/out` are the same place.
 function normalize(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const containerPath = z
   .string()
   .min(1)
-  .refine((p) => p.startsWith('/') && !p.split('/').includes('..'), 'an absolute path in the container without .., like /work/config.json');
+  .refine((p) => p.startsWith('/') && !p.split('/').includes('..'), 'an absolute path in the container without .., like /data/config.json');
 
 const fileMode = z.union([
   z.number().int().min(0).max(0o7777),

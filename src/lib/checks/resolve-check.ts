@@ -53,7 +53,7 @@ export function resolveCheck(spec: CheckSpec, library: ContractLibrary): Resolve
   }
   spec.expect.forEach((assertion, index) => {
     if (assertion.file !== undefined && !assertion.file.startsWith('/') && layout.volumes.length === 0) {
-      problems.push(`expect.${index}.file: ${assertion.file} is relative to the first volume, but the check mounts none; write an absolute path or add volumes: [{ path: /work, fresh: true }]`);
+      problems.push(`expect.${index}.file: ${assertion.file} is relative to the first volume, but the check mounts none; write an absolute path or add volumes: [{ path: /data, fresh: true }]`);
     }
   });
   if (problems.length > 0) return { ok: false, reason: problems.join('; ') };

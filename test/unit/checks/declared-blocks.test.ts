@@ -87,7 +87,7 @@ describe('fixture blocks', () => {
 
   it('is broken when it does not validate, naming the field and its doc line', () => {
     expect(reasonOf(fixtureBlock('volumes: [{ path: /data, fresh: true }]\nfiles:\n  - { path: data/x, content: a }\n'))).toBe(
-      'the fixture is invalid: line 12, files.0.path: an absolute path in the container without .., like /work/config.json',
+      'the fixture is invalid: line 12, files.0.path: an absolute path in the container without .., like /data/config.json',
     );
     expect(reasonOf(fixtureBlock('image: app\n'))).toBe('the fixture is invalid: line 10, image: Unrecognized key: "image"');
     expect(reasonOf(fixtureBlock('{}', { lang: 'json' }))).toBe('a fixture block must be YAML; write it as ```yaml { fixture name=layout }, not json');

@@ -208,10 +208,10 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
 
   it('rejects a placed file that is not an absolute container path, and a from: that leaves the system folder', () => {
     expect(errorsOf(`image: x\nfiles:\n  - { path: etc/app.conf, content: x }\n${OK_EXPECT}`)).toEqual([
-      'line 42, files.0.path: an absolute path in the container without .., like /work/config.json',
+      'line 42, files.0.path: an absolute path in the container without .., like /data/config.json',
     ]);
     expect(errorsOf(`image: x\nfiles:\n  - { path: /work/../etc/passwd, content: x }\n${OK_EXPECT}`)).toEqual([
-      'line 42, files.0.path: an absolute path in the container without .., like /work/config.json',
+      'line 42, files.0.path: an absolute path in the container without .., like /data/config.json',
     ]);
     expect(errorsOf(`image: x\nfiles:\n  - { path: /work/a.py, from: /etc/passwd }\n${OK_EXPECT}`)).toEqual([
       'line 42, files.0.from: a relative path inside the system folder without .., like tools/smoke.py',

@@ -143,7 +143,7 @@ describe('resolveCheck: paths read back', () => {
   it('refuses a relative file when the check mounts no volume', () => {
     expect(resolve('image: app\nexpect:\n  - { file: out.txt, exists: true }\n')).toEqual({
       ok: false,
-      reason: 'expect.0.file: out.txt is relative to the first volume, but the check mounts none; write an absolute path or add volumes: [{ path: /work, fresh: true }]',
+      reason: 'expect.0.file: out.txt is relative to the first volume, but the check mounts none; write an absolute path or add volumes: [{ path: /data, fresh: true }]',
     });
   });
 });
