@@ -85,6 +85,12 @@ export async function buildRunnerVariants(baseImage = 'skriptoteket-runner:lates
   }
 }
 
+/** Builds this file's own good runner ({@link GOOD_RUNNER_IMAGE}) from the current sources; cached layers make it quick. */
+export function buildGoodRunner(): string {
+  docker(['build', '-q', '-f', path.join(GOOD_RUNNER_DIR, 'Dockerfile.runner'), '-t', GOOD_RUNNER_IMAGE, GOOD_RUNNER_DIR]);
+  return GOOD_RUNNER_IMAGE;
+}
+
 /**
  * Test tear-down: removes this file's variant tags (never the good runner, which other tests
  * share; the layers stay cached for the next file). A tag that is already gone is fine.
