@@ -102,8 +102,11 @@ describe('architecture', () => {
     for (const word of ['skriptoteket', 'SKRIPTOTEKET_', 'SKRIPTOTEKET_MEMORY_PATH', 'memory.json', 'manifest.json', 'runner-result', 'runner-result-v2', 'runner-work', '/work']) {
       expect(vocabulary).toContain(word);
     }
+    // The second system of the engine tests (test/fixtures/systems/greeter) must not leak in either.
+    const greeter = systemVocabulary(path.join(ROOT, 'test/fixtures/systems/greeter/docs'));
+    expect(greeter).toEqual(expect.arrayContaining(['greeter', 'GREETER_', 'settings.json', 'pages.json', '/srv/greeter', 'effective-config', 'greeter-site']));
     // `manifest` is the runner's word for its list of uploads; the product has no such notion.
-    const words = [...vocabulary, 'manifest'];
+    const words = [...vocabulary, ...greeter, 'manifest'];
     const everything = readAll(sourceFiles(LIB));
     expect(vocabularyUses(everything, words, ROOT)).toEqual([]);
   });
