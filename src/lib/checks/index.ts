@@ -8,3 +8,4 @@ export * from './execute-check.ts';
 export * from './place-files.ts';
 export * from './resolve-check.ts';
 export * from './parse-check-spec.ts';
+export type { CheckSpec, FixtureSpec } from './check-spec-schema.ts';

@@ -5,6 +5,7 @@ import type { ProcedureBlock } from './procedure-catalog.ts';
 import { SHELL_LANGUAGES } from './classify-block.ts';
 import { describeStep, stepLabel } from './describe-step.ts';
 import { blockAnchor, blockIdParts } from './block-identity.ts';
+import { fixtureLayoutTable } from './fixture-layout.ts';
 import { assertionLabel } from '../checks/index.ts';
 import type { ResolvedCitation } from '../checks/index.ts';
 import type { CheckStep } from '../checks/index.ts';
@@ -23,7 +24,8 @@ export function procedureDecorator(blocks: ProcedureBlock[], resolveCitation: (t
     const attributes = { id: blockAnchor(block.id), dataBlockId: block.id, dataBlockHash: block.hash };
     if (block.kind === 'fixture' || block.kind === 'schema') {
       const className = ['code-block', 'declaration', block.kind, ...(block.reason ? ['broken'] : [])];
-      return { attributes: { ...attributes, className }, before: [declarationBar(block, copy)] };
+      const layout = block.kind === 'fixture' && !block.reason ? fixtureLayoutTable(block.source, (block.line ?? 0) + 1) : null;
+      return { attributes: { ...attributes, className }, before: [declarationBar(block, copy)], ...(layout ? { after: [layout] } : {}) };
     }
     if (block.runnable) {
       const step = block.steps[0];

@@ -73,3 +73,24 @@ describe('fixture and schema blocks in the catalog', () => {
     expect(html).toContain('not a valid JSON Schema: strict mode: unknown keyword: "tpye"');
   });
 });
+
+describe('a fixture on its doc page', () => {
+  it('is followed by its layout in words: each mount, file and variable, and what an expansion lists', async () => {
+    const layout = fence(
+      'yaml { fixture name=layout }',
+      'volumes: [{ path: /data, fresh: true }]\nfiles:\n  - { path: /data/in/, directory: true }\n  - { path: /data/tool.py, from: tools/tool.py, mode: "0755" }\n  - path: /data/in/index.json\n    json: { files: { $each_file: { under: /data/in/, as: $name } } }\nenv: { APP_DATA: /data }',
+    );
+    world = await makeDocsWorld({}, { app: `## Layout\n\n${layout}` });
+    const blocks = world.catalog.blocksOf(world.set.byId.get('REF-app')!, world.set);
+    const decorate = procedureDecorator(blocks, (text) => ({ text, docId: text, anchor: null, href: null, problem: null }));
+    const html = toHtml(decorate({ index: 0, lang: 'yaml', meta: null, source: '', line: null })!.after!);
+    const rows = [...html.matchAll(/<tr><td>([^<]*)<\/td><td><code>([^<]*)<\/code><\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual([
+      ['volume', '/data', 'a fresh volume for every run, removed after it'],
+      ['folder', '/data/in/', 'an empty folder'],
+      ['file', '/data/tool.py', "tools/tool.py from the system's folder, mode 0755"],
+      ['file', '/data/in/index.json', 'JSON listing every file placed under /data/in/'],
+      ['env', 'APP_DATA', '/data'],
+    ]);
+  });
+});
