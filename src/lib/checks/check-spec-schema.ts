@@ -6,7 +6,7 @@ const durationText = z.union([
   z.string().regex(/^\d+(ms|s|m)?$/, 'write a duration like 20s, 2m or 500ms').refine((text) => !/^0+(ms|s|m)?$/.test(text), 'must be longer than zero'),
 ]);
 // A file read back: absolute, or relative to the check's first volume (its work folder).
-const workPath = z
+const readBackFile = z
   .string()
   .min(1)
   .refine((p) => !p.split('/').includes('..'), 'a path without .., absolute (/etc/app.conf) or relative to the first volume (out/report.txt)');
@@ -46,7 +46,7 @@ export const assertionSpecSchema = z
     stderr_contains: z.string().optional(),
     stderr_matches: z.string().optional(),
     /** A file read back after the run (absolute, or relative to the first volume); combine with one of the file checks. */
-    file: workPath.optional(),
+    file: readBackFile.optional(),
     exists: z.boolean().optional(),
     contains: z.string().optional(),
     matches: z.string().optional(),

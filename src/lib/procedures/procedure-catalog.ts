@@ -4,7 +4,7 @@ import { variableDefaults } from '../systems/index.ts';
 import { classifyBlock, variablesUsed } from './classify-block.ts';
 import { extractFencedBlocks, type FencedBlock } from './extract-procedures.ts';
 import type { Step } from './step-schemas.ts';
-import { buildContractLibrary, classifyCheckBlock, declaredBlockKind, isCheckBlock, isMarkedCheck, type CheckStep, type ContractLibrary, type DeclaredBlockSource } from '../checks/index.ts';
+import { buildContractLibrary, classifyCheckBlock, declaredBlockKind, EMPTY_LIBRARY, isCheckBlock, isMarkedCheck, type CheckStep, type ContractLibrary, type DeclaredBlockSource } from '../checks/index.ts';
 
 /** Anything a run executes: a shell-free docker command, or a contract check. */
 export type ExecutableStep = Step | CheckStep;
@@ -109,7 +109,7 @@ export class ProcedureCatalog {
       }
     }
     const variables = { ...(block.system ? variableDefaults(block.system) : {}), ...overrides };
-    const classified = this.classifySource(block, variables, this.libraryOfBlock.get(block) ?? buildContractLibrary([]));
+    const classified = this.classifySource(block, variables, this.libraryOfBlock.get(block) ?? EMPTY_LIBRARY);
     if (!classified.runnable) return { ok: false, reason: classified.reason };
     return { ok: true, steps: classified.steps, variables: Object.fromEntries(block.variables.map((v) => [v.name, variables[v.name] ?? v.default])) };
   }
