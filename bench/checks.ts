@@ -32,22 +32,29 @@ if (!specText) throw new Error('the shipped runbook has no ```yaml { check name=
 interface Spec {
   timeout: string;
   hardening: { user: string; read_only: boolean; network: string; cap_drop: string[]; no_new_privileges: boolean; pids_limit: number; memory: string; tmpfs: string[] };
-  files: { script: { path: string }; memory: { settings: Record<string, unknown> }; inputs: { name: string; content: string }[] };
+  /** The check's own files; the layout they go into is REF-runner-contract's runner-work fixture, rebuilt below. */
+  files: Array<{ path: string; content?: string; json?: unknown; from?: string }>;
   expect: unknown[];
 }
 const spec = parse(specText) as Spec;
+const placed = (at: string) => {
+  const file = spec.files.find((f) => f.path === at);
+  if (!file) throw new Error(`the shipped check places no ${at}`);
+  return file;
+};
+const uploads = spec.files.filter((f) => f.path.startsWith('/work/input/') && f.content !== undefined).map((f) => ({ name: path.posix.basename(f.path), content: f.content! }));
 
 const work = mkdtempSync(path.join(tmpdir(), 'bench-checks-'));
 
-// The work folder the app builds (work-folder.ts), as files on disk owned by the container's uid:
+// The work folder the check builds (the fixture's layout and the check's files), as files on disk owned by the container's uid:
 // script.py, memory.json, input/<uploads>, input/manifest.json, output/.
 const folder = path.join(work, 'folder');
 mkdirSync(path.join(folder, 'input'), { recursive: true });
 mkdirSync(path.join(folder, 'output'));
-copyFileSync(path.join(ROOT, 'examples/runner', spec.files.script.path), path.join(folder, 'script.py'));
-writeFileSync(path.join(folder, 'memory.json'), `${JSON.stringify(spec.files.memory, null, 2)}\n`);
-for (const input of spec.files.inputs) writeFileSync(path.join(folder, 'input', input.name), input.content);
-const manifest = { files: spec.files.inputs.map((i) => ({ name: i.name, path: `/work/input/${i.name}`, bytes: Buffer.byteLength(i.content) })) };
+copyFileSync(path.join(ROOT, 'examples/runner', placed('/work/script.py').from!), path.join(folder, 'script.py'));
+writeFileSync(path.join(folder, 'memory.json'), `${JSON.stringify(placed('/work/memory.json').json, null, 2)}\n`);
+for (const input of uploads) writeFileSync(path.join(folder, 'input', input.name), input.content);
+const manifest = { files: uploads.map((i) => ({ name: i.name, path: `/work/input/${i.name}`, bytes: Buffer.byteLength(i.content) })) };
 writeFileSync(path.join(folder, 'input/manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 const uid = Number(spec.hardening.user);
 const chownTree = (dir: string) => {

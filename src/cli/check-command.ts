@@ -64,7 +64,7 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo): P
   }
 
   const set = await docs.current();
-  const selection = selectChecks(set.docs.flatMap((doc) => catalog.blocksOf(doc)), options);
+  const selection = selectChecks(set.docs.flatMap((doc) => catalog.blocksOf(doc, set)), options);
   if (!selection.ok) return usage(selection.message);
   if (options.target !== null && !Object.hasOwn(systems.targets, options.target)) {
     return usage(`--target ${options.target}: no such target; configured targets: ${Object.keys(systems.targets).join(', ') || 'none'}`);

@@ -60,14 +60,14 @@ export async function runRunCommand(args: readonly string[], io: CommandIo): Pro
   }
 
   const set = await docs.current();
-  const runnableDocs = () => set.docs.filter((doc) => runbookPlan(doc, catalog, targets.names())).map((doc) => `  ${doc.id}`).join('\n') || '  (none: no doc has a runnable block)';
+  const runnableDocs = () => set.docs.filter((doc) => runbookPlan(doc, catalog, targets.names(), set)).map((doc) => `  ${doc.id}`).join('\n') || '  (none: no doc has a runnable block)';
   const plans: RunbookPlan[] = [];
   for (const id of options.docIds) {
     const doc = set.byId.get(id);
     if (!doc) return usage(`no doc has id '${id}'\nRunbooks with runnable steps:\n${runnableDocs()}`);
-    const plan = runbookPlan(doc, catalog, targets.names());
+    const plan = runbookPlan(doc, catalog, targets.names(), set);
     if (!plan) {
-      const steps = runbookBlocks(catalog.blocksOf(doc));
+      const steps = runbookBlocks(catalog.blocksOf(doc, set));
       const why = steps.length === 0 ? 'it has no shell or check blocks' : `every step is manual:\n${steps.map((b) => `  ${b.id}: ${b.reason}`).join('\n')}`;
       return usage(`${id} has nothing to run: ${why}`);
     }

@@ -14,6 +14,13 @@ const VARIANTS_DIR = path.join(ROOT, 'test/fixtures/runners');
  */
 const FILE_TAG = `file-${randomUUID().slice(0, 8)}`;
 
+/**
+ * The good runner built from this checkout's examples/runner under this test file's own tag.
+ * `skriptoteket-runner:latest` is shared by everyone using the engine and may hold an older
+ * runner; a test about what the current runner writes builds and uses this one.
+ */
+export const GOOD_RUNNER_IMAGE = `runbook-live-test/runner-good:${FILE_TAG}`;
+
 /** A known-bad runner image that breaks exactly one rule of the contract smoke check. */
 export interface RunnerVariant {
   /** Directory name under test/fixtures/runners/. */
@@ -69,7 +76,8 @@ function imageExists(tag: string): boolean {
  * runner's base (`python:3.13-slim`) must already be local. Layers are cached, so re-running is cheap.
  */
 export async function buildRunnerVariants(baseImage = 'skriptoteket-runner:latest'): Promise<void> {
-  if (!imageExists(baseImage)) {
+  // This file's own good runner is always built from the current sources (layers are cached).
+  if (baseImage === GOOD_RUNNER_IMAGE || !imageExists(baseImage)) {
     docker(['build', '-q', '-f', path.join(GOOD_RUNNER_DIR, 'Dockerfile.runner'), '-t', baseImage, GOOD_RUNNER_DIR]);
   }
   for (const { name, image } of RUNNER_VARIANTS) {
@@ -77,12 +85,18 @@ export async function buildRunnerVariants(baseImage = 'skriptoteket-runner:lates
   }
 }
 
+/** Builds this file's own good runner ({@link GOOD_RUNNER_IMAGE}) from the current sources; cached layers make it quick. */
+export function buildGoodRunner(): string {
+  docker(['build', '-q', '-f', path.join(GOOD_RUNNER_DIR, 'Dockerfile.runner'), '-t', GOOD_RUNNER_IMAGE, GOOD_RUNNER_DIR]);
+  return GOOD_RUNNER_IMAGE;
+}
+
 /**
  * Test tear-down: removes this file's variant tags (never the good runner, which other tests
  * share; the layers stay cached for the next file). A tag that is already gone is fine.
  */
 export async function removeRunnerVariants(): Promise<void> {
-  for (const { image } of RUNNER_VARIANTS) {
+  for (const image of [...RUNNER_VARIANTS.map((v) => v.image), GOOD_RUNNER_IMAGE]) {
     try {
       docker(['image', 'rm', '--force', image]);
     } catch (error) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { domainGraph, findCycle, importStatements, layerViolations, reachableFiles, readAll, sourceFiles } from '../support/import-graph.ts';
+import { systemVocabulary, vocabularyUses } from '../support/system-vocabulary.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LIB = path.join(ROOT, 'src/lib');
@@ -93,5 +94,25 @@ describe('architecture', () => {
   it('keeps every file under the 350-line ceiling', () => {
     const long = files.filter((file) => libSources.get(file)!.split('\n').length > 350).map((f) => path.relative(LIB, f));
     expect(long).toEqual([]);
+  });
+
+  it('names no system in src/lib: none of the vocabulary the shipped docs declare for their system', () => {
+    const vocabulary = systemVocabulary(path.join(ROOT, 'content'));
+    // The list is read from the docs; make sure it found the shipped system's words at all.
+    for (const word of ['skriptoteket', 'SKRIPTOTEKET_', 'SKRIPTOTEKET_MEMORY_PATH', 'memory.json', 'manifest.json', 'runner-result', 'runner-result-v2', 'runner-work', '/work']) {
+      expect(vocabulary).toContain(word);
+    }
+    // The second system of the engine tests (test/fixtures/systems/greeter) must not leak in either.
+    const greeter = systemVocabulary(path.join(ROOT, 'test/fixtures/systems/greeter/docs'));
+    expect(greeter).toEqual(expect.arrayContaining(['greeter', 'GREETER_', 'settings.json', 'pages.json', '/srv/greeter', 'effective-config', 'greeter-site']));
+    // `manifest` is the runner's word for its list of uploads; the product has no such notion.
+    const words = [...vocabulary, ...greeter, 'manifest'];
+    const everything = readAll(sourceFiles(LIB));
+    expect(vocabularyUses(everything, words, ROOT)).toEqual([]);
+  });
+
+  it('finds a system word planted in src/lib, with its file and line', () => {
+    const planted = new Map([[path.join(LIB, 'checks/planted.ts'), "// generic\nconst path = '/work/memory.json';\n"]]);
+    expect(vocabularyUses(planted, ['memory.json', '/work', 'SKRIPTOTEKET_'], ROOT)).toEqual(['src/lib/checks/planted.ts:2: memory.json', 'src/lib/checks/planted.ts:2: /work']);
   });
 });

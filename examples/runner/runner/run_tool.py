@@ -13,8 +13,15 @@ fills a fresh per-run volume mounted at /work:
 Every path can be overridden with a SKRIPTOTEKET_* environment variable (see
 DEFAULTS). The runner imports the script, calls
 ``run_tool(input_dir, output_dir)``, lists the artifacts and writes
-result.json. Settings and the manifest are *not* passed as arguments: a script
-reads SKRIPTOTEKET_MEMORY_PATH / SKRIPTOTEKET_INPUT_MANIFEST itself.
+result.json with all seven keys of contract v2: contract_version, status
+(succeeded, failed or timed_out), error_summary, outputs, next_actions, state
+and artifacts. Settings and the manifest are *not* passed as arguments: a
+script reads SKRIPTOTEKET_MEMORY_PATH / SKRIPTOTEKET_INPUT_MANIFEST itself.
+
+run_tool may return a dict with "outputs" and "next_actions" (lists of JSON
+objects) and "state" (a JSON object, or None). When
+SKRIPTOTEKET_TIME_LIMIT_SECONDS is set, a tool still running after that many
+seconds is stopped and the run reported as timed_out.
 
 Exit status: 0 whenever result.json was written (success or failure is in the
 file), 2 only when result.json could not be written.
@@ -28,6 +35,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import stat
 import sys
 import traceback
@@ -55,6 +63,21 @@ SUMMARY_MAX_CHARS = 500
 
 class ToolError(Exception):
     """A problem the runner reports as a failed run (not a crash)."""
+
+
+class ToolTimedOut(BaseException):
+    """The tool ran past SKRIPTOTEKET_TIME_LIMIT_SECONDS (a BaseException, so a tool's `except Exception` cannot swallow it)."""
+
+
+def time_limit_seconds() -> int | None:
+    value = os.environ.get("SKRIPTOTEKET_TIME_LIMIT_SECONDS", "")
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise ToolError(f"SKRIPTOTEKET_TIME_LIMIT_SECONDS must be a whole number of seconds, got {value!r}") from None
+    return seconds if seconds > 0 else None
 
 
 def setting(name: str) -> str:
@@ -95,27 +118,43 @@ def load_script(script_path: str) -> Any:
     return module
 
 
-def call_tool(module: Any, input_dir: str, output_dir: str) -> list[Any]:
+def plain_json(value: Any, what: str) -> Any:
+    try:
+        # Round-trip: the result file must hold plain JSON only.
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ToolError(f"{what} are not JSON-serializable: {exc}") from None
+
+
+def object_list(returned: dict[str, Any], key: str) -> list[Any]:
+    items = returned.get(key, [])
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(isinstance(o, dict) for o in items):
+        raise ToolError(f"run_tool()['{key}'] must be a list of JSON objects")
+    return plain_json(items, key)
+
+
+def call_tool(module: Any, input_dir: str, output_dir: str) -> dict[str, Any]:
+    """The tool's outputs, next_actions and state, checked to be what contract v2 allows."""
     run_tool = getattr(module, "run_tool", None)
     if not callable(run_tool):
         raise ToolError("script does not define run_tool(input_dir, output_dir)")
     returned = run_tool(input_dir, output_dir)
     if returned is None:
-        return []
+        returned = {}
     if not isinstance(returned, dict):
         raise ToolError(
             f"run_tool must return a dict or None, got {type(returned).__name__}"
         )
-    outputs = returned.get("outputs", [])
-    if outputs is None:
-        return []
-    if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
-        raise ToolError("run_tool()['outputs'] must be a list of JSON objects")
-    try:
-        # Round-trip: the result file must hold plain JSON only.
-        return json.loads(json.dumps(outputs, allow_nan=False))
-    except (TypeError, ValueError) as exc:
-        raise ToolError(f"outputs are not JSON-serializable: {exc}") from None
+    state = returned.get("state")
+    if state is not None and not isinstance(state, dict):
+        raise ToolError(f"run_tool()['state'] must be a JSON object or None, got {type(state).__name__}")
+    return {
+        "outputs": object_list(returned, "outputs"),
+        "next_actions": object_list(returned, "next_actions"),
+        "state": None if state is None else plain_json(state, "state"),
+    }
 
 
 # --------------------------------------------------------------------------
@@ -206,15 +245,28 @@ def main() -> int:
 
     status = "succeeded"
     error_summary: str | None = None
-    outputs: list[Any] = []
+    returned: dict[str, Any] = {"outputs": [], "next_actions": [], "state": None}
 
+    def out_of_time(_signum: int, _frame: Any) -> None:
+        raise ToolTimedOut()
+
+    limit: int | None = None
     try:
         try:
             os.makedirs(output_dir, exist_ok=True)
         except OSError as exc:
             raise ToolError(f"cannot create output dir {output_dir}: {exc.strerror}") from None
+        limit = time_limit_seconds()
         module = load_script(script_path)
-        outputs = call_tool(module, input_dir, output_dir)
+        if limit is not None:
+            signal.signal(signal.SIGALRM, out_of_time)
+            signal.alarm(limit)
+        try:
+            returned = call_tool(module, input_dir, output_dir)
+        finally:
+            signal.alarm(0)
+    except ToolTimedOut:
+        status, error_summary = "timed_out", f"the tool ran longer than {limit} s and was stopped"
     except ToolError as exc:
         status, error_summary = "failed", " ".join(str(exc).split())
     except SystemExit as exc:
@@ -237,11 +289,14 @@ def main() -> int:
         status, error_summary = "failed", f"cannot list artifacts: {one_line(exc)}"
         artifacts = []
 
+    succeeded = status == "succeeded"
     result = {
         "contract_version": CONTRACT_VERSION,
         "status": status,
         "error_summary": error_summary,
-        "outputs": outputs if status == "succeeded" else [],
+        "outputs": returned["outputs"] if succeeded else [],
+        "next_actions": returned["next_actions"] if succeeded else [],
+        "state": returned["state"] if succeeded else None,
         "artifacts": artifacts,
     }
     try:

@@ -14,7 +14,7 @@ export function assertionLabel(spec: AssertionSpec): string {
     if (spec.exists !== undefined) return `${spec.file} ${spec.exists ? 'exists' : 'does not exist'}`;
     if (spec.contains !== undefined) return `${spec.file} contains “${spec.contains}”`;
     if (spec.matches !== undefined) return `${spec.file} matches /${spec.matches}/`;
-    if (spec.schema !== undefined) return `${spec.file} is a valid ${spec.schema}`;
+    if (spec.schema !== undefined) return `${spec.file} validates against ${spec.schema}`;
     const metadata = fileMetadataLabel(spec, spec.file);
     if (metadata) return metadata;
     return `${spec.file} has ${Object.keys(spec.json ?? {}).join(', ')} as expected`;

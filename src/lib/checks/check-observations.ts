@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ContainerFacts, ImageDetails } from '../docker/index.ts';
 
-/** A file read back from /work after the run, with its owner and permission bits. */
+/** A file read back from the container after the run, with its owner and permission bits. */
 export interface ReadBackFile {
   content: Buffer;
   uid: number;
@@ -18,7 +18,7 @@ export interface CheckObservations {
   timeoutMs: number;
   stdout: string;
   stderr: string;
-  /** Read-back files by path under /work; null when the file did not exist. */
+  /** Read-back files by the path the assertion wrote; null when the file did not exist. */
   files: Map<string, ReadBackFile | null>;
   image: ImageDetails | null;
   container: ContainerFacts | null;

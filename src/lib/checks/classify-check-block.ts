@@ -1,10 +1,11 @@
-import type { CheckSpec } from './check-spec-schema.ts';
+import { EMPTY_LIBRARY, type ContractLibrary } from './declared-blocks.ts';
 import { parseCheckSpec } from './parse-check-spec.ts';
+import { resolveCheck, type ResolvedCheck } from './resolve-check.ts';
 
-/** A contract check as a step of a run. */
+/** A contract check as a step of a run: fixtures merged in, schemas found. */
 export interface CheckStep {
   kind: 'check';
-  spec: CheckSpec;
+  spec: ResolvedCheck;
 }
 
 /** Whether a check block can run, with its step, or every problem in it. */
@@ -27,10 +28,17 @@ export function isCheckBlock(lang: string | null, annotations: Record<string, st
 }
 
 /**
- * Validates a check block and fills `$VAR` in its image, env, command and entrypoint from
- * the declared variables. `firstLine` is the doc line of the block's first YAML line.
+ * Validates a check block, merges the fixtures it uses and finds the schemas it cites in
+ * `library`, then fills `$VAR` in its image, env, command and entrypoint from the declared
+ * variables. `firstLine` is the doc line of the block's first YAML line.
  */
-export function classifyCheckBlock(lang: string | null, source: string, firstLine: number, variables: Readonly<Record<string, string>>): CheckClassification {
+export function classifyCheckBlock(
+  lang: string | null,
+  source: string,
+  firstLine: number,
+  variables: Readonly<Record<string, string>>,
+  library: ContractLibrary = EMPTY_LIBRARY,
+): CheckClassification {
   if (!['yaml', 'yml', 'check'].includes((lang ?? '').toLowerCase())) {
     return { runnable: false, reason: `a check block must be YAML; write it as \`\`\`yaml { check name=… }${lang ? `, not ${lang}` : ''}` };
   }
@@ -48,8 +56,10 @@ export function classifyCheckBlock(lang: string | null, source: string, firstLin
       }
       return variables[name]!;
     });
-  const spec = parsed.spec;
-  const filled: CheckSpec = {
+  const resolved = resolveCheck(parsed.spec, library);
+  if (!resolved.ok) return { runnable: false, reason: resolved.reason };
+  const spec = resolved.check;
+  const filled: ResolvedCheck = {
     ...spec,
     image: fill(spec.image),
     env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, fill(v)])),

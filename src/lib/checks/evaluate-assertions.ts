@@ -1,26 +1,28 @@
 import { isDeepStrictEqual } from 'node:util';
-import { NAMED_SCHEMAS } from './named-schemas.ts';
 import type { AssertionSpec } from './check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations, ReadBackFile } from './check-observations.ts';
-import { formatZodIssues } from '../shared/index.ts';
+import { formatSchemaFailures, type JsonSchemaCheck } from './json-schema-validator.ts';
 import { assertionLabel } from './assertion-label.ts';
 import { judgeFileMetadata } from './file-metadata-assertions.ts';
 import { judgeImageAssertion } from './image-assertions.ts';
 import { excerpt, skipped, verdict, type Judgement } from './judgement.ts';
 
+/** Compiled schemas by the reference assertions cite (`REF-x#name`). */
+export type SchemaLookup = ReadonlyMap<string, JsonSchemaCheck>;
+
 /** Judges every assertion against what the run produced. Pure: no Docker, no clock. */
-export function evaluateAssertions(specs: AssertionSpec[], seen: CheckObservations): AssertionVerdict[] {
+export function evaluateAssertions(specs: AssertionSpec[], seen: CheckObservations, schemas: SchemaLookup = new Map()): AssertionVerdict[] {
   return specs.map((spec, index) => {
-    return { index, label: assertionLabel(spec), ...judge(spec, seen), because: spec.because ?? null };
+    return { index, label: assertionLabel(spec), ...judge(spec, seen, schemas), because: spec.because ?? null };
   });
 }
 
-/** The files a check must read back to judge its assertions, plus result.json to observe the uid. */
+/** The files a check must read back to judge its assertions, keyed as written. */
 export function filesToReadBack(specs: AssertionSpec[]): string[] {
-  return [...new Set(['result.json', ...specs.flatMap((s) => (s.file ? [s.file] : []))])];
+  return [...new Set(specs.flatMap((s) => (s.file ? [s.file] : [])))];
 }
 
-function judge(spec: AssertionSpec, seen: CheckObservations): Judgement {
+function judge(spec: AssertionSpec, seen: CheckObservations, schemas: SchemaLookup): Judgement {
   if (spec.exit_code !== undefined) {
     const actual = seen.timedOut ? `killed after the ${seen.timeoutMs / 1000} s timeout` : seen.exitCode === null ? 'no exit code' : String(seen.exitCode);
     return verdict(seen.exitCode === spec.exit_code && !seen.timedOut, String(spec.exit_code), actual);
@@ -31,13 +33,13 @@ function judge(spec: AssertionSpec, seen: CheckObservations): Judgement {
     const matches = spec[`${stream}_matches`];
     if (matches !== undefined) return verdict(new RegExp(matches, 'm').test(seen[stream]), `/${matches}/`, excerpt(seen[stream]));
   }
-  if (spec.file !== undefined) return judgeFile(spec, spec.file, seen.files.get(spec.file) ?? null);
+  if (spec.file !== undefined) return judgeFile(spec, spec.file, seen.files.get(spec.file) ?? null, schemas);
   const image = judgeImageAssertion(spec, seen.image);
   if (image) return image;
   return judgeRuntime(spec, seen);
 }
 
-function judgeFile(spec: AssertionSpec, path: string, file: ReadBackFile | null): Judgement {
+function judgeFile(spec: AssertionSpec, path: string, file: ReadBackFile | null, schemas: SchemaLookup): Judgement {
   if (spec.exists !== undefined) {
     return verdict((file !== null) === spec.exists, spec.exists ? 'present' : 'absent', file ? `present, ${file.content.length} bytes` : 'absent');
   }
@@ -55,8 +57,11 @@ function judgeFile(spec: AssertionSpec, path: string, file: ReadBackFile | null)
     return verdict(false, 'valid JSON', `not JSON: ${(error as Error).message}`);
   }
   if (spec.schema !== undefined) {
-    const result = NAMED_SCHEMAS[spec.schema]!.safeParse(data);
-    return verdict(result.success, `matches ${spec.schema}`, result.success ? 'matches' : formatZodIssues(result.error).join('; '));
+    const schema = schemas.get(spec.schema);
+    // Resolution refuses a check whose schema is missing, so this only happens to a caller that skipped it.
+    if (!schema) return skipped(`the schema ${spec.schema} was not found`);
+    const failures = schema.validate(data);
+    return verdict(failures.length === 0, `matches ${spec.schema}`, failures.length === 0 ? 'matches' : formatSchemaFailures(failures));
   }
   const mismatches = Object.entries(spec.json ?? {}).flatMap(([dotted, expected]) => {
     const actual = valueAt(data, dotted);

@@ -1,11 +1,11 @@
 import type { DockerClient, ImageDetails } from '../docker/index.ts';
 import { managedLabels } from '../docker/index.ts';
 import { parseMemoryBytes } from '../shared/index.ts';
-import type { CheckSpec } from './check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations } from './check-observations.ts';
 import { evaluateAssertions, filesToReadBack } from './evaluate-assertions.ts';
+import { ownerOf, placeFiles } from './place-files.ts';
 import { readBackFiles } from './read-back.ts';
-import { buildWorkFolder, ownerOf, WORK } from './work-folder.ts';
+import { readBackPath, type ResolvedCheck } from './resolve-check.ts';
 
 /** Collaborators for one check run. */
 export interface CheckContext {
@@ -30,26 +30,27 @@ export interface CheckOutcome {
 const KEEP_OUTPUT_CHARS = 256 * 1024;
 
 /**
- * Runs a contract check the way the app runs a tool (ADR-0013): a fresh volume at /work,
- * files copied in through the archive API before start, the hardened container started
- * and waited for, then files read back and the container inspected. The container and the
- * volume are always removed, also when a step fails.
+ * Runs a contract check the way its system's app runs the image: a fresh volume for each
+ * declared one, the files copied in through the archive API before start (never a bind
+ * mount), the hardened container started and waited for, then files read back and the
+ * container inspected. The container and the volumes are always removed, also when a step fails.
  */
-export async function executeCheck(spec: CheckSpec, context: CheckContext): Promise<CheckOutcome> {
+export async function executeCheck(spec: ResolvedCheck, context: CheckContext): Promise<CheckOutcome> {
   const { docker } = context;
   const image = await docker.inspectImage(spec.image);
   const timeoutMs = durationMs(spec.timeout);
   const hardening = spec.hardening;
-  const work = await buildWorkFolder(spec, context.systemDir, ownerOf(hardening.user));
+  const archives = await placeFiles(spec.files, spec.volumes, context.systemDir, ownerOf(hardening.user));
   const labels = managedLabels({ runId: context.runId, blockId: context.blockId });
-  const volume = await docker.createVolume(labels);
+  const volumes: Array<{ volume: string; target: string }> = [];
   let containerId: string | null = null;
   try {
+    for (const declared of spec.volumes) volumes.push({ volume: await docker.createVolume(labels), target: declared.path });
     containerId = await docker.createContainer({
       image: spec.image,
       ...(spec.command ? { cmd: spec.command } : {}),
       ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
-      env: { ...work.env, ...spec.env },
+      env: spec.env,
       ...(hardening.user !== undefined ? { user: String(hardening.user) } : {}),
       ...(hardening.network ? { network: hardening.network } : {}),
       readOnly: hardening.read_only,
@@ -59,10 +60,12 @@ export async function executeCheck(spec: CheckSpec, context: CheckContext): Prom
       ...memoryLimit(hardening.memory),
       tmpfs: Object.fromEntries(hardening.tmpfs.map((mount) => [mount, ''])),
       labels,
-      volumes: [{ volume, target: WORK.root }],
+      volumes,
     });
-    await docker.putArchive(containerId, WORK.root, work.tar);
-    context.log('system', `[runbook-live] placed ${work.manifest.files.length} input(s)${spec.files.script ? ', script.py' : ''}${spec.files.memory ? ', memory.json' : ''} in ${WORK.root}`);
+    for (const archive of archives) {
+      await docker.putArchive(containerId, archive.destination, archive.tar);
+      context.log('system', `[runbook-live] placed ${archive.paths.length} file(s) in ${archive.destination}: ${archive.paths.join(', ')}`);
+    }
     let stdout = '';
     let stderr = '';
     const result = await docker.startAndWait(containerId, { timeoutMs }, {
@@ -81,14 +84,14 @@ export async function executeCheck(spec: CheckSpec, context: CheckContext): Prom
       timeoutMs,
       stdout,
       stderr,
-      files: await readBackFiles(docker, containerId, filesToReadBack(spec.expect)),
+      files: await readBackFiles(docker, containerId, filesToReadBack(spec.expect).map((key) => ({ key, path: readBackPath(key, spec.volumes) }))),
       image,
       container: await docker.inspectContainer(containerId),
     };
-    return { verdicts: evaluateAssertions(spec.expect, observations), exitCode: observations.exitCode, timedOut: result.timedOut, cancelled: false, image };
+    return { verdicts: evaluateAssertions(spec.expect, observations, spec.schemas), exitCode: observations.exitCode, timedOut: result.timedOut, cancelled: false, image };
   } finally {
     if (containerId) await docker.removeContainer(containerId).catch(() => {});
-    await docker.removeVolume(volume).catch(() => {});
+    for (const { volume } of volumes) await docker.removeVolume(volume).catch(() => {});
   }
 }
 

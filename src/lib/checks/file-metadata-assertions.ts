@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ReadBackFile } from './check-observations.ts';
 import { verdict, type Judgement } from './judgement.ts';
 
-// Mode and owner of a file read back from /work, as the archive API's tar header reports them.
+// Mode and owner of a file read back from the container, as the archive API's tar header reports them.
 // Owners are numeric: the engine fills tar user names from its own host, not from the
 // container's /etc/passwd, so a name would be judged against the wrong user database.
 

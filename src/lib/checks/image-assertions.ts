@@ -77,7 +77,7 @@ export const imageAssertionShape = {
   /** Config.Cmd, as an argv list; order counts for equals. */
   image_cmd: listMatcher(z.string(), 'image_cmd: { contains: --verbose }').optional(),
   /** Config.WorkingDir. */
-  image_workdir: textMatcher('image_workdir: { equals: /work }').optional(),
+  image_workdir: textMatcher('image_workdir: { equals: /srv/app }').optional(),
   /** Config.ExposedPorts, as `8080/tcp` entries; order does not count. */
   image_exposed_ports: listMatcher(portValue, 'image_exposed_ports: { contains: [8080] }').optional(),
   /** Config.Volumes, as mount paths; order does not count. */

@@ -2,21 +2,23 @@ import tarStream from 'tar-stream';
 import type { DockerClient } from '../docker/index.ts';
 import { statusCodeOf } from '../docker/index.ts';
 import type { ReadBackFile } from './check-observations.ts';
-import { WORK } from './work-folder.ts';
 
 const MAX_READ_BACK_BYTES = 4 * 1024 * 1024;
 
-/** Reads files from a stopped container's /work through the archive API; missing ones are null. */
-export async function readBackFiles(docker: DockerClient, containerId: string, paths: string[]): Promise<Map<string, ReadBackFile | null>> {
+/**
+ * Reads files from a stopped container through the archive API; missing ones are null.
+ * Each is keyed as the assertion wrote it, and read from its absolute path.
+ */
+export async function readBackFiles(docker: DockerClient, containerId: string, wanted: Array<{ key: string; path: string }>): Promise<Map<string, ReadBackFile | null>> {
   const files = new Map<string, ReadBackFile | null>();
-  for (const relative of paths) {
+  for (const { key, path } of wanted) {
     try {
-      const tar = await docker.getArchive(containerId, `${WORK.root}/${relative}`);
-      files.set(relative, await firstRegularFile(tar));
+      const tar = await docker.getArchive(containerId, path);
+      files.set(key, await firstRegularFile(tar));
     } catch (error) {
       const status = statusCodeOf(error) ?? statusCodeOf((error as { cause?: unknown }).cause);
       if (status !== 404) throw error;
-      files.set(relative, null);
+      files.set(key, null);
     }
   }
   return files;

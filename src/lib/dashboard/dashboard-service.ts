@@ -1,6 +1,6 @@
 import type { DocRecord, DocSet, DocsRepository } from '../docs/index.ts';
 import type { IncidentService } from '../incidents/index.ts';
-import { blockIdParts, buildCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
+import { blockAnchor, blockIdParts, buildCitationIndex, buildSchemaCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
 import type { RunbookRunService, RunService } from '../runs/index.ts';
 import { runbookEvery, type RunbookScheduler, type Scheduler } from '../schedules/index.ts';
 import type { SystemsConfig } from '../systems/index.ts';
@@ -11,7 +11,7 @@ import { prometheusMetrics } from './prometheus-metrics.ts';
 import { startRows } from './run-all.ts';
 import { buildRunbookRows, type RunbookRow } from './runbook-rows.ts';
 import { statusBadgeSvg, worstStatus } from './status-badge.ts';
-import { verifiedBy, type VerifiedByEntry } from './verified-by.ts';
+import { validatedBy, verifiedBy, type ValidatedByEntry, type VerifiedByEntry } from './verified-by.ts';
 
 /** Collaborators, built once by the core. */
 export interface DashboardServiceDeps {
@@ -83,11 +83,20 @@ export class DashboardService {
   /** When each doc's runnable blocks last passed, for every doc at once (one statistics query). */
   freshnessOf(set: DocSet): (doc: DocRecord) => DocFreshness | null {
     const stats = this.deps.runs.stats();
-    return (doc) => docFreshness(this.deps.catalog.blocksOf(doc), stats, this.deps.defaultTargets);
+    return (doc) => docFreshness(this.deps.catalog.blocksOf(doc, set), stats, this.deps.defaultTargets);
   }
 
   /** The checks citing a doc, with their latest verdicts per target. */
   verifiedBy(set: DocSet, doc: DocRecord): VerifiedByEntry[] {
     return verifiedBy(buildCitationIndex(set, this.deps.catalog).get(doc.id) ?? [], this.deps.runs, this.deps.defaultTargets);
+  }
+
+  /** The doc's schema blocks, with the checks validating against each and their latest verdicts per target. */
+  validatedBy(set: DocSet, doc: DocRecord): ValidatedByEntry[] {
+    const schemas = this.deps.catalog
+      .blocksOf(doc, set)
+      .flatMap((block) => (block.kind === 'schema' && typeof block.annotations.name === 'string' ? [{ ref: `${doc.id}#${block.annotations.name}`, name: block.annotations.name, anchor: blockAnchor(block.id) }] : []));
+    if (schemas.length === 0) return [];
+    return validatedBy(schemas, buildSchemaCitationIndex(set, this.deps.catalog), this.deps.runs, this.deps.defaultTargets);
   }
 }

@@ -27,7 +27,7 @@ export function buildRunbookRows(sources: {
   scheduleOf: (docId: string) => string | null;
 }): RunbookRow[] {
   return sources.set.docs.flatMap((doc) => {
-    const plan = runbookPlan(doc, sources.catalog, sources.defaultTargets);
+    const plan = runbookPlan(doc, sources.catalog, sources.defaultTargets, sources.set);
     if (!plan) return [];
     return plan.targets.map((target) => {
       const [last] = sources.runbooks.list({ docId: doc.id, target, limit: 1 });

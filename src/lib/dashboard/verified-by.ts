@@ -33,3 +33,23 @@ export function verifiedBy(citing: CitingCheck[], runs: { list: RunStore['listRu
     }),
   }));
 }
+
+/** A schema block of a doc, with the checks that validate files against it. */
+export interface ValidatedByEntry {
+  /** How checks cite it: `REF-x#name`. */
+  ref: string;
+  name: string;
+  /** The block's element id on the page. */
+  anchor: string;
+  checks: VerifiedByEntry[];
+}
+
+/** Every schema block a doc declares, each with its citing checks and their latest verdicts per target. */
+export function validatedBy(
+  schemas: Array<{ ref: string; name: string; anchor: string }>,
+  citing: Map<string, CitingCheck[]>,
+  runs: { list: RunStore['listRuns'] },
+  defaultTargets: string[],
+): ValidatedByEntry[] {
+  return schemas.map((schema) => ({ ...schema, checks: verifiedBy(citing.get(schema.ref) ?? [], runs, defaultTargets) }));
+}

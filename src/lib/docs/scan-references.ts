@@ -10,7 +10,7 @@ export interface Reference {
   line: number | null;
   /**
    * A folder named in inline code. Inline code names many folders that are not the
-   * repository's (container paths like `/work/output/`), so it is only a broken link when
+   * repository's (container paths like `/data/output/`), so it is only a broken link when
    * its leading folder exists in the repository and the rest does not.
    */
   tentative?: boolean;

@@ -8,8 +8,8 @@ export interface BlockView {
   lang: string | null;
   line: number | null;
   heading: { slug: string; text: string } | null;
-  /** `procedure` or `check` (a contract check). */
-  kind: 'procedure' | 'check';
+  /** `procedure`, `check` (a contract check), or a declaration checks cite: `fixture` or `schema`. */
+  kind: 'procedure' | 'check' | 'fixture' | 'schema';
   /** Counts as a check: contract checks, and procedures marked `check`. */
   isCheck: boolean;
   runnable: boolean;

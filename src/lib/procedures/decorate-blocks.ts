@@ -5,6 +5,7 @@ import type { ProcedureBlock } from './procedure-catalog.ts';
 import { SHELL_LANGUAGES } from './classify-block.ts';
 import { describeStep, stepLabel } from './describe-step.ts';
 import { blockAnchor, blockIdParts } from './block-identity.ts';
+import { fixtureLayoutTable } from './fixture-layout.ts';
 import { assertionLabel } from '../checks/index.ts';
 import type { ResolvedCitation } from '../checks/index.ts';
 import type { CheckStep } from '../checks/index.ts';
@@ -21,6 +22,11 @@ export function procedureDecorator(blocks: ProcedureBlock[], resolveCitation: (t
     const copy = h('button', { type: 'button', className: ['copy-button'], title: 'Copy to clipboard' }, 'Copy');
     const isShell = SHELL_LANGUAGES.includes((block.lang ?? '').toLowerCase());
     const attributes = { id: blockAnchor(block.id), dataBlockId: block.id, dataBlockHash: block.hash };
+    if (block.kind === 'fixture' || block.kind === 'schema') {
+      const className = ['code-block', 'declaration', block.kind, ...(block.reason ? ['broken'] : [])];
+      const layout = block.kind === 'fixture' && !block.reason ? fixtureLayoutTable(block.source, (block.line ?? 0) + 1) : null;
+      return { attributes: { ...attributes, className }, before: [declarationBar(block, copy)], ...(layout ? { after: [layout] } : {}) };
+    }
     if (block.runnable) {
       const step = block.steps[0];
       const assertions = step?.kind === 'check' ? [assertionList(step, resolveCitation)] : [];
@@ -37,6 +43,26 @@ export function procedureDecorator(blocks: ProcedureBlock[], resolveCitation: (t
     }
     return { before: [h('div', { className: ['block-bar', 'quiet'] }, [copy])] };
   };
+}
+
+/**
+ * The label over a fixture or schema block: what it is, how a check cites it, and, when it is
+ * broken, why; checks that cite a broken block say the same in their own reason.
+ */
+function declarationBar(block: ProcedureBlock, copy: ElementContent): ElementContent {
+  const name = typeof block.annotations.name === 'string' ? block.annotations.name : null;
+  const ref = name ? `${block.docId}#${name}` : null;
+  const what = block.kind === 'fixture' ? 'fixture: a file layout checks start from' : 'JSON Schema (draft 2020-12)';
+  const cite = block.kind === 'fixture' ? 'use:' : 'schema:';
+  return h('div', { className: ['block-bar', 'declaration-bar'] }, [
+    h('span', { className: ['declaration-badge'] }, block.kind),
+    ...(name ? [h('span', { className: ['block-name'] }, name)] : []),
+    h('span', { className: ['declaration-what'] }, what),
+    ...(ref ? [h('span', { className: ['declaration-cite'] }, [`checks cite it with `, h('code', `${cite} ${ref}`)])] : []),
+    ...(block.kind === 'schema' && name ? [h('a', { className: ['declaration-users'], href: `#validated-by-${name}` }, 'validated by')] : []),
+    ...(block.reason ? [h('span', { className: ['manual-reason', 'declaration-problem'] }, block.reason)] : []),
+    copy,
+  ]);
 }
 
 function runBar(block: ProcedureBlock, copy: ElementContent): ElementContent {

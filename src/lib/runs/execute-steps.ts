@@ -6,7 +6,7 @@ import type { BuildStep, ImageInspectStep, RunStep } from '../procedures/index.t
 import type { ExecutableStep } from '../procedures/index.ts';
 import type { CheckStep } from '../checks/index.ts';
 import { executeCheck } from '../checks/index.ts';
-import { CheckScriptError } from '../checks/index.ts';
+import { CheckFileError } from '../checks/index.ts';
 import type { FailureKind, RunStatus } from './run-record.ts';
 import type { StepResult } from './run-result.ts';
 import { describeStep } from '../procedures/index.ts';
@@ -189,7 +189,7 @@ async function inspectImages(step: ImageInspectStep, context: StepContext): Prom
 
 /** Maps a thrown Docker-layer error to a failure an operator can act on. */
 function failureFromError(error: unknown): Omit<StepsOutcome, 'steps'> {
-  if (error instanceof CheckScriptError) return failed('internal', error.message);
+  if (error instanceof CheckFileError) return failed('internal', error.message);
   if (error instanceof DockerError) {
     if (error.code === 'DockerUnreachable') return failed('docker_unreachable', error.message);
     if (error.code === 'ImageNotFound') return failed('image_not_found', error.message);

@@ -38,7 +38,7 @@ export interface RequestProblem {
 /** Finds a block by id in the current docs: the doc id is everything before the first `/`. */
 export function findBlock(set: DocSet, catalog: ProcedureCatalog, blockId: string): ProcedureBlock | null {
   const doc = set.byId.get(blockIdParts(blockId).docId);
-  return doc ? (catalog.blocksOf(doc).find((block) => block.id === blockId) ?? null) : null;
+  return doc ? (catalog.blocksOf(doc, set).find((block) => block.id === blockId) ?? null) : null;
 }
 
 /**

@@ -63,8 +63,8 @@ export interface RunbookPlan {
 }
 
 /** The doc's steps as a runbook, or null when none of them can run (nothing to offer). */
-export function runbookPlan(doc: DocRecord, catalog: ProcedureCatalog, defaultTargets: string[]): RunbookPlan | null {
-  const blocks = runbookBlocks(catalog.blocksOf(doc));
+export function runbookPlan(doc: DocRecord, catalog: ProcedureCatalog, defaultTargets: string[], set: DocSet): RunbookPlan | null {
+  const blocks = runbookBlocks(catalog.blocksOf(doc, set));
   const runnable = blocks.filter((block) => block.runnable);
   if (runnable.length === 0) return null;
   return { doc, blocks, hash: runbookHash(blocks), targets: runnable[0]!.system?.targets ?? defaultTargets, runnableCount: runnable.length };
@@ -85,9 +85,9 @@ export function parseStartRunbook(
   const { doc: docId, hash, vars, target: requestedTarget, keepGoing } = parsed.data;
   const doc = context.set.byId.get(docId);
   if (!doc) return refuse(404, 'RunbookNotFound', `No doc has id '${docId}'. GET /api/docs lists the docs.`);
-  const plan = runbookPlan(doc, context.catalog, context.defaultTargets);
+  const plan = runbookPlan(doc, context.catalog, context.defaultTargets, context.set);
   if (!plan) {
-    const manual = runbookBlocks(context.catalog.blocksOf(doc));
+    const manual = runbookBlocks(context.catalog.blocksOf(doc, context.set));
     const why = manual.length === 0 ? 'it has no shell or check blocks' : `every step is manual (${manual.map((b) => `${b.id}: ${b.reason}`).join('; ')})`;
     return refuse(400, 'RunbookNotRunnable', `Doc '${docId}' has nothing to run: ${why}.`);
   }

@@ -88,7 +88,7 @@ export class RunbookScheduler {
       const seen = new Set<string>();
       for (const doc of set.docs) {
         const every = runbookEvery(doc, this.deps.systems);
-        const plan = every ? runbookPlan(doc, this.deps.catalog, this.deps.defaultTargets) : null;
+        const plan = every ? runbookPlan(doc, this.deps.catalog, this.deps.defaultTargets, set) : null;
         if (!every || !plan) continue;
         for (const target of plan.targets) {
           const key = `${doc.id}@${target}`;

@@ -1,7 +1,7 @@
 import type { Core } from '../app/index.ts';
 import { resolveCitation } from '../checks/index.ts';
-import type { DocFreshness, VerifiedByEntry } from '../dashboard/index.ts';
-import { describeDoc, docHref, type DocDetail, type DocRecord } from '../docs/index.ts';
+import type { DocFreshness, ValidatedByEntry, VerifiedByEntry } from '../dashboard/index.ts';
+import { describeDoc, docHref, type DocDetail, type DocRecord, type DocSet } from '../docs/index.ts';
 import { sectionIncidents, troubleshootingSections, type SectionIncidents } from '../incidents/index.ts';
 import type { RenderedSegment, TocEntry } from '../markdown/index.ts';
 import { procedureDecorator } from '../procedures/index.ts';
@@ -20,6 +20,8 @@ export type DocPageView =
       toc: TocEntry[];
       freshness: DocFreshness | null;
       verifiers: VerifiedByEntry[];
+      /** The doc's schema blocks and the checks validating against each. */
+      schemas: ValidatedByEntry[];
       /** Frontmatter the page's header does not already show, as label and text. */
       about: Array<{ label: string; text: string }>;
       links: Array<{ href: string; title: string; id: string }>;
@@ -44,7 +46,7 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
   const set = await core.docs.current();
   const doc = set.byId.get(id);
   if (!doc || !core.pages) return { found: false, id };
-  const rendered = await core.pages.get(set, doc, procedureDecorator(core.catalog.blocksOf(doc), (text) => resolveCitation(set, text)));
+  const rendered = await core.pages.get(set, doc, procedureDecorator(core.catalog.blocksOf(doc, set), (text) => resolveCitation(set, text)));
   const sections = troubleshootingSections(doc);
   const incidents = sections.length > 0 ? sectionIncidents(sections, core.incidents.list({ sectionDocId: doc.id, limit: 500 })) : new Map<string, SectionIncidents>();
   const detail = describeDoc(set, doc);
@@ -56,6 +58,7 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
     toc: rendered.toc,
     freshness: core.dashboard.freshnessOf(set)(doc),
     verifiers: core.dashboard.verifiedBy(set, doc),
+    schemas: core.dashboard.validatedBy(set, doc),
     about: [
       { label: 'Owners', text: doc.owners.join(', ') || '—' },
       { label: 'Created', text: doc.created ?? '—' },
@@ -67,12 +70,12 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
     links: detail.links.map((link) => ({ href: docHref(link.id, link.anchor), title: link.title, id: link.id })),
     brokenTargets: [...new Set(detail.brokenLinks.map((b) => b.target))],
     backlinks: detail.backlinks.map((link) => ({ href: docHref(link.id), title: link.title, id: link.id })),
-    runbook: docRunbook(core, doc),
+    runbook: docRunbook(core, doc, set),
   };
 }
 
-function docRunbook(core: Core, doc: DocRecord): DocRunbook | null {
-  const plan = runbookPlan(doc, core.catalog, core.targets.names());
+function docRunbook(core: Core, doc: DocRecord, set: DocSet): DocRunbook | null {
+  const plan = runbookPlan(doc, core.catalog, core.targets.names(), set);
   if (!plan) return null;
   return {
     hash: plan.hash,

@@ -1,7 +1,7 @@
 import type { Core } from '../app/index.ts';
 import { summarizeFindings, type BrokenLink, type Finding, type Violation } from '../docs/index.ts';
 import { troubleshootingSections, type Incident } from '../incidents/index.ts';
-import { brokenCitations } from '../procedures/index.ts';
+import { brokenCitations, brokenDeclarations } from '../procedures/index.ts';
 
 /** Everything the docs health page renders. */
 export interface HealthView {
@@ -10,6 +10,8 @@ export interface HealthView {
   violations: Violation[];
   brokenLinks: BrokenLink[];
   citations: ReturnType<typeof brokenCitations>;
+  /** Fixture and schema blocks that cannot be used; checks citing them cannot run. */
+  declarations: ReturnType<typeof brokenDeclarations>;
   /** Failures no troubleshooting section explains: gaps in the runbooks. */
   unclassified: Incident[];
   /** Problems with `Covers:` annotations. */
@@ -35,6 +37,7 @@ export async function healthView(core: Core): Promise<HealthView> {
     violations: set.violations,
     brokenLinks: set.broken,
     citations: brokenCitations(set, core.catalog),
+    declarations: brokenDeclarations(set, core.catalog),
     unclassified: core.incidents.list({ limit: 1000 }).filter((incident) => incident.section === null),
     coversProblems: set.docs.flatMap((doc) => troubleshootingSections(doc).flatMap((section) => section.problems)),
     byRule: [...byRule].sort((a, b) => b[1] - a[1]).map(([rule, count]) => ({ rule, count })),

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildRunnerVariants, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
+import { buildRunnerVariants, GOOD_RUNNER_IMAGE, removeRunnerVariants, RUNNER_VARIANTS } from '../../support/runner-variants.ts';
 import { imageIdOf } from '../../support/docker-leftovers.ts';
 import type { RunningServer } from '../../support/server.ts';
 import type { RunJson, RunsApi } from '../runs/harness.ts';
@@ -8,9 +8,11 @@ import { CHECK_BLOCK, checkStep, expectNothingLeftOf, labelsWith, shippedExpecta
 // The SHIPPED contract check (content/runbooks/runbook-runner-image.md, block contract-smoke)
 // run through the HTTP API of the built server on the shipped runbook-live.yaml: against the
 // example runner it passes, and against every known-bad variant exactly the one expectation
-// that variant breaks fails.
+// that variant breaks fails. The check is built from REF-runner-contract's runner-work
+// fixture and its schema blocks; the runner is built from this checkout, under a tag of the
+// file's own, and every variant is built on top of it.
 
-const GOOD_RUNNER = 'skriptoteket-runner:latest';
+const GOOD_RUNNER = GOOD_RUNNER_IMAGE;
 
 /** The one expectation (by its `name` in the runbook) each known-bad variant must fail. */
 const BREAKS: Record<string, string> = {
@@ -51,7 +53,7 @@ describe('the shipped contract-smoke check', () => {
   it('is listed as a runnable check on the shipped runbook, using RUNNER_IMAGE', async () => {
     const block = await api.block(CHECK_BLOCK);
     expect(block).toMatchObject({ id: CHECK_BLOCK, name: 'contract-smoke', runnable: true, steps: ['check'], targets: ['local'] });
-    expect(block.variables).toEqual([expect.objectContaining({ name: 'RUNNER_IMAGE', default: GOOD_RUNNER, kind: 'image' })]);
+    expect(block.variables).toEqual([expect.objectContaining({ name: 'RUNNER_IMAGE', default: 'skriptoteket-runner:latest', kind: 'image' })]);
     expect(server.url).toMatch(/^http:/);
   });
 
@@ -59,7 +61,7 @@ describe('the shipped contract-smoke check', () => {
     const spec = shippedExpectations();
     expect(spec).toHaveLength(12);
 
-    const started = await api.start(CHECK_BLOCK);
+    const started = await api.start(CHECK_BLOCK, { vars: { RUNNER_IMAGE: GOOD_RUNNER } });
     const run = await api.waitFinished(started.id, 30_000);
     expect(run, run.message ?? '').toMatchObject({ status: 'passed', failureKind: null, exitCode: 0, imageId: await imageIdOf(GOOD_RUNNER) });
 
@@ -75,6 +77,10 @@ describe('the shipped contract-smoke check', () => {
       if (spec[i]!.name) expect(verdict.label).toBe(spec[i]!.name);
     });
     expect(run.logs.some((l) => l.stream === 'stdout' && /Contract smoke: 2 setting\(s\), 2\/2 input\(s\) ok/.test(l.text))).toBe(true);
+    // The fixture's layout and the check's own files went into the one volume, the manifest last.
+    expect(run.logs.map((l) => l.text)).toContain(
+      '[runbook-live] placed 7 file(s) in /work: /work/input/, /work/output/, /work/script.py, /work/memory.json, /work/input/grades.csv, /work/input/notes.txt, /work/input/manifest.json',
+    );
 
     await expectNothingLeftOf(run.id);
   });
@@ -125,6 +131,14 @@ describe('each known-bad runner variant fails exactly its expectation', () => {
       const spec = shippedExpectations();
       const failed = step.verdicts.find((v) => v.status === 'failed')!;
       expect(failed.because).toBe(spec.find((e) => e.name === broken)!.because);
+
+      if (variant.name === 'wrong-contract-version') {
+        // The schema block's verdict names the JSON pointer, what the schema wanted and what was written.
+        expect(failed).toMatchObject({ expected: 'matches REF-runner-contract#runner-result-v2', actual: '/contract_version: expected 2, got 1' });
+      }
+      if (variant.name === 'artifact-escapes-output') {
+        expect(failed.actual).toMatch(/^\/artifacts\/\d+\/path: expected a string matching \/\^output\/.*, got "output\/\.\.\/escaped\.txt"$/);
+      }
 
       if (variant.name === 'no-result-json') {
         // Shape and artifact paths have no file to judge: skipped, not failed.

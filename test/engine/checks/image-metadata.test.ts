@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { executeCheck } from '../../../src/lib/checks/execute-check.ts';
 import { parseCheckSpec } from '../../../src/lib/checks/parse-check-spec.ts';
+import { resolveCheck } from '../../../src/lib/checks/resolve-check.ts';
+import { EMPTY_LIBRARY } from '../../../src/lib/checks/declared-blocks.ts';
 import { BASE_IMAGE, engineClient, expectNoManagedLeftovers, fixtureDir, uniqueRunId, waitForBaseImage } from '../docker/support.ts';
 
 // Image metadata and file metadata assertions against a real image built from
@@ -11,7 +13,7 @@ const client = engineClient();
 const IMAGE = `runbook-live-test/metadata:${uniqueRunId('metadata')}`;
 
 // The tool writes one file with a mode of its own and leaves a second one to the umask; the
-// check itself placed input/manifest.json owned by the hardening user.
+// check itself places input/manifest.json, owned by the hardening user.
 const TOOL = [
   'import os',
   "open('/work/output/report.txt', 'w').write('ok\\n')",
@@ -25,13 +27,21 @@ async function verdictsFor(expectations: string): Promise<string[]> {
     `image: ${IMAGE}`,
     'timeout: 20s',
     'hardening: { user: "10001:10001", network: none, cap_drop: [ALL] }',
+    // The generic spec names everything placed: a fresh volume at /work, the folder the tool
+    // writes into, and one file of the check's own.
+    'volumes: [{ path: /work, fresh: true }]',
+    'files:',
+    '  - { path: /work/output/, directory: true }',
+    '  - { path: /work/input/manifest.json, json: [] }',
     `command: [-c, ${JSON.stringify(TOOL)}]`,
     'expect:',
     expectations,
   ].join('\n');
   const parsed = parseCheckSpec(source, 1);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const outcome = await executeCheck(parsed.spec, {
+  const resolved = resolveCheck(parsed.spec, EMPTY_LIBRARY);
+  if (!resolved.ok) throw new Error(resolved.reason);
+  const outcome = await executeCheck(resolved.check, {
     docker: client,
     systemDir: null,
     runId: uniqueRunId('metadata-run'),

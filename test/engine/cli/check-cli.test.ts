@@ -140,14 +140,14 @@ describe('runbook-live check', () => {
     expect(result.code, result.stderr).toBe(1);
     expect(lastLine(result.stdout)).toBe('0 passed, 1 failed');
     expect(result.stdout).toMatch(/^✗ RUN-runner-image\/contract-smoke on local/m);
-    expect(result.stdout).toMatch(/FAILED {2}result\.json is contract v2 {2}\[ADR-0015#result-shape\]\n {12}expected: matches runner-result-v2\n {12}got: {6}contract_version/);
+    expect(result.stdout).toMatch(/FAILED {2}result\.json is contract v2 {2}\[ADR-0015#result-shape\]\n {12}expected: matches REF-runner-contract#runner-result-v2\n {12}got: {6}\/contract_version: expected 2, got 1/);
 
     const report = readJUnit(junit);
     expect(report).toMatchObject({ '@tests': '12', '@failures': '1', '@errors': '0' });
     const failed = report.testsuite[0].testcase.filter((c: Record<string, unknown>) => c.failure !== undefined);
     expect(failed).toHaveLength(1);
     expect(failed[0]['@name']).toBe('result.json is contract v2');
-    expect(failed[0].failure['@message']).toMatch(/^expected matches runner-result-v2; got contract_version.*\(ADR-0015#result-shape\)$/);
+    expect(failed[0].failure['@message']).toMatch(/^expected matches REF-runner-contract#runner-result-v2; got \/contract_version: expected 2, got 1 \(ADR-0015#result-shape\)$/);
     expect(failed[0].failure['#text']).toContain('because ADR-0015#result-shape');
 
     expect(storedRuns()).toMatchObject([{ status: 'failed', failureKind: 'contract_violation', variables: { RUNNER_IMAGE: WRONG_CONTRACT } }]);

@@ -72,6 +72,8 @@ export interface BlockJson {
   id: string;
   hash: string;
   name: string | null;
+  /** procedure, check, or a declaration checks cite: fixture or schema. */
+  kind: string;
   runnable: boolean;
   reason: string | null;
   steps: string[];

@@ -79,10 +79,10 @@ export async function makeDocsWorld(runbooks: Record<string, string> = {}, refer
     },
     block(id) {
       for (const record of world.set.docs) {
-        const found = catalog.blocksOf(record).find((b) => b.id === id);
+        const found = catalog.blocksOf(record, world.set).find((b) => b.id === id);
         if (found) return found;
       }
-      throw new Error(`no block ${id}; have: ${world.set.docs.flatMap((d) => catalog.blocksOf(d).map((b) => b.id)).join(', ')}`);
+      throw new Error(`no block ${id}; have: ${world.set.docs.flatMap((d) => catalog.blocksOf(d, world.set).map((b) => b.id)).join(', ')}`);
     },
     cleanup() {
       docs.cleanup();

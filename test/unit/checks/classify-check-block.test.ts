@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyCheckBlock, isCheckBlock, isMarkedCheck, type CheckClassification } from '../../../src/lib/checks/classify-check-block.ts';
-import type { CheckSpec } from '../../../src/lib/checks/check-spec-schema.ts';
+import type { ResolvedCheck } from '../../../src/lib/checks/resolve-check.ts';
 
 const variables = { RUNNER_IMAGE: 'skriptoteket-runner:latest', GREETING: 'hej' };
 
@@ -12,14 +12,13 @@ env:
 command: [python, -c, "print('$GREETING')", "\${RUNNER_IMAGE}"]
 entrypoint: ["/bin/sh", "-c", "exec $0 \\"$@\\"", "\${GREETING}"]
 files:
-  inputs:
-    - name: note.txt
-      content: "$GREETING stays as written in inputs"
+  - path: /work/note.txt
+    content: "$GREETING stays as written in files"
 expect:
   - stdout_contains: $GREETING
 `;
 
-function runnable(result: CheckClassification): { spec: CheckSpec; variablesUsed: string[] } {
+function runnable(result: CheckClassification): { spec: ResolvedCheck; variablesUsed: string[] } {
   if (!result.runnable) throw new Error(result.reason);
   expect(result.steps).toHaveLength(1);
   expect(result.steps[0].kind).toBe('check');
@@ -36,9 +35,9 @@ describe('classifyCheckBlock: variables', () => {
     expect(variablesUsed).toEqual(['RUNNER_IMAGE', 'GREETING']);
   });
 
-  it('leaves input contents and assertions as written', () => {
+  it('leaves file contents and assertions as written', () => {
     const { spec } = runnable(classifyCheckBlock('yaml', SPEC.replace(/^entrypoint:.*\n/m, ''), 10, variables));
-    expect(spec.files.inputs).toEqual([{ name: 'note.txt', content: '$GREETING stays as written in inputs' }]);
+    expect(spec.files).toEqual([{ path: '/work/note.txt', content: '$GREETING stays as written in files' }]);
     expect(spec.expect).toEqual([{ stdout_contains: '$GREETING' }]);
   });
 
@@ -49,8 +48,11 @@ describe('classifyCheckBlock: variables', () => {
         timeout: '60s',
         env: {},
         hardening: { read_only: false, cap_drop: [], no_new_privileges: false, tmpfs: [] },
-        files: { inputs: [] },
+        files: [],
+        volumes: [],
         expect: [{ exit_code: 0 }],
+        fixtures: [],
+        schemas: new Map(),
       },
       variablesUsed: ['RUNNER_IMAGE'],
     });

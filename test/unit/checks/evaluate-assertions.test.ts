@@ -3,6 +3,7 @@ import { assertionLabel } from '../../../src/lib/checks/assertion-label.ts';
 import type { AssertionSpec } from '../../../src/lib/checks/check-spec-schema.ts';
 import type { AssertionVerdict, CheckObservations, ReadBackFile } from '../../../src/lib/checks/check-observations.ts';
 import { evaluateAssertions, filesToReadBack } from '../../../src/lib/checks/evaluate-assertions.ts';
+import { compileJsonSchema, type JsonSchemaCheck } from '../../../src/lib/checks/json-schema-validator.ts';
 import type { ContainerFacts, ImageDetails } from '../../../src/lib/docker/docker-client.ts';
 
 const IMAGE: ImageDetails = {
@@ -68,9 +69,35 @@ function seen(overrides: Partial<CheckObservations> = {}): CheckObservations {
   };
 }
 
+function compiled(schema: object): JsonSchemaCheck {
+  const result = compileJsonSchema(schema);
+  if (!result.ok) throw new Error(result.reason);
+  return result.check;
+}
+
+/** Schemas as a doc would declare them, by the reference a check cites. */
+const SCHEMAS = new Map<string, JsonSchemaCheck>([
+  [
+    'REF-app#result',
+    compiled({
+      type: 'object',
+      required: ['contract_version', 'status', 'error_summary', 'outputs', 'artifacts'],
+      additionalProperties: false,
+      properties: {
+        contract_version: { const: 2 },
+        status: { enum: ['succeeded', 'failed'] },
+        error_summary: { type: ['string', 'null'] },
+        outputs: { type: 'array', items: { type: 'object' } },
+        artifacts: { type: 'array', items: { type: 'object', required: ['path', 'bytes'], properties: { path: { type: 'string' }, bytes: { type: 'integer' } } } },
+      },
+    }),
+  ],
+  ['REF-app#paths', compiled({ type: 'object', properties: { artifacts: { type: 'array', items: { type: 'object', properties: { path: { type: 'string', pattern: '^output/(?!(.*/)?\\.\\.(/|$))' } } } } } })],
+]);
+
 /** The one verdict for one assertion, without the index/label/because bookkeeping. */
 function judge(spec: AssertionSpec, observations: CheckObservations = seen()): Pick<AssertionVerdict, 'status' | 'expected' | 'actual'> {
-  const [verdict] = evaluateAssertions([spec], observations);
+  const [verdict] = evaluateAssertions([spec], observations, SCHEMAS);
   return { status: verdict!.status, expected: verdict!.expected, actual: verdict!.actual };
 }
 
@@ -143,7 +170,7 @@ describe('evaluateAssertions: files', () => {
     expect(judge({ file: 'output/missing.txt', contains: 'x' })).toEqual(skipped('output/missing.txt was not written'));
     expect(judge({ file: 'output/missing.txt', matches: 'x' })).toEqual(skipped('output/missing.txt was not written'));
     expect(judge({ file: 'output/missing.txt', json: { a: 1 } })).toEqual(skipped('output/missing.txt was not written'));
-    expect(judge({ file: 'output/missing.txt', schema: 'runner-result-v2' })).toEqual(skipped('output/missing.txt was not written'));
+    expect(judge({ file: 'output/missing.txt', schema: 'REF-app#result' })).toEqual(skipped('output/missing.txt was not written'));
   });
 
   it('compares json values at dotted paths, also into arrays', () => {
@@ -168,40 +195,46 @@ describe('evaluateAssertions: files', () => {
     expect(notJson.status).toBe('failed');
     expect(notJson.expected).toBe('valid JSON');
     expect(notJson.actual).toMatch(/^not JSON: /);
-    expect(judge({ file: 'result.json', schema: 'runner-result-v2' }, seen({ files })).expected).toBe('valid JSON');
+    expect(judge({ file: 'result.json', schema: 'REF-app#result' }, seen({ files })).expected).toBe('valid JSON');
   });
 });
 
-describe('evaluateAssertions: named schemas', () => {
+describe('evaluateAssertions: schemas declared in docs', () => {
   const withResult = (result: object) => seen({ files: new Map([['result.json', file(result)]]) });
 
-  it('passes a contract v2 result', () => {
-    expect(judge({ file: 'result.json', schema: 'runner-result-v2' })).toEqual(passed('matches runner-result-v2', 'matches'));
+  it('passes a file that matches the cited schema', () => {
+    expect(judge({ file: 'result.json', schema: 'REF-app#result' })).toEqual(passed('matches REF-app#result', 'matches'));
   });
 
-  it('fails contract_version 1 and an extra key, naming the problem', () => {
-    expect(judge({ file: 'result.json', schema: 'runner-result-v2' }, withResult({ ...RESULT_V2, contract_version: 1 }))).toEqual(
-      failed('matches runner-result-v2', 'contract_version: Invalid input: expected 2'),
+  it('fails with the JSON pointer, what the schema expected and what the file has', () => {
+    expect(judge({ file: 'result.json', schema: 'REF-app#result' }, withResult({ ...RESULT_V2, contract_version: 1 }))).toEqual(
+      failed('matches REF-app#result', '/contract_version: expected 2, got 1'),
     );
-    expect(judge({ file: 'result.json', schema: 'runner-result-v2' }, withResult({ ...RESULT_V2, exit_code: 0 }))).toEqual(
-      failed('matches runner-result-v2', 'Unrecognized key: "exit_code"'),
+    expect(judge({ file: 'result.json', schema: 'REF-app#result' }, withResult({ ...RESULT_V2, exit_code: 0 }))).toEqual(
+      failed('matches REF-app#result', '/exit_code: expected no such property (additionalProperties is false), got 0'),
+    );
+    const { error_summary: _left, ...withoutSummary } = RESULT_V2;
+    expect(judge({ file: 'result.json', schema: 'REF-app#result' }, withResult({ ...withoutSummary, status: 'done' }))).toEqual(
+      failed('matches REF-app#result', '/error_summary: expected a required property, got missing; /status: expected one of "succeeded", "failed", got "done"'),
+    );
+    expect(judge({ file: 'result.json', schema: 'REF-app#result' }, withResult({ ...RESULT_V2, artifacts: [{ path: 'output/a', bytes: '1' }] }))).toEqual(
+      failed('matches REF-app#result', '/artifacts/0/bytes: expected type integer, got string "1"'),
     );
   });
 
-  it('accepts artifact paths under output/ and rejects climbing, absolute and other folders', () => {
+  it('lists every failing item of a pattern, with its place in the array', () => {
     const artifacts = (...paths: string[]) => withResult({ ...RESULT_V2, artifacts: paths.map((path) => ({ path, bytes: 1 })) });
-    const spec: AssertionSpec = { file: 'result.json', schema: 'runner-artifact-paths' };
-    expect(judge(spec, artifacts('output/a', 'output/sub/b.txt'))).toEqual(passed('matches runner-artifact-paths', 'matches'));
-    expect(judge(spec, artifacts('output/../x'))).toEqual(failed('matches runner-artifact-paths', 'artifacts.0.path: must not contain a .. segment'));
-    expect(judge(spec, artifacts('other/x'))).toEqual(failed('matches runner-artifact-paths', 'artifacts.0.path: must start with output/'));
-    expect(judge(spec, artifacts('output/ok', '/abs'))).toEqual(
-      failed('matches runner-artifact-paths', 'artifacts.1.path: must be relative to /work; artifacts.1.path: must start with output/'),
+    const spec: AssertionSpec = { file: 'result.json', schema: 'REF-app#paths' };
+    expect(judge(spec, artifacts('output/a', 'output/sub/b.txt', 'output/a..b'))).toEqual(passed('matches REF-app#paths', 'matches'));
+    const pattern = 'a string matching /^output/(?!(.*/)?\\.\\.(/|$))/';
+    expect(judge(spec, artifacts('output/../x'))).toEqual(failed('matches REF-app#paths', `/artifacts/0/path: expected ${pattern}, got "output/../x"`));
+    expect(judge(spec, artifacts('output/ok', '/abs', 'output/a/..'))).toEqual(
+      failed('matches REF-app#paths', `/artifacts/1/path: expected ${pattern}, got "/abs"; /artifacts/2/path: expected ${pattern}, got "output/a/.."`),
     );
   });
 
-  it('checks an input manifest', () => {
-    const files = new Map([['input/manifest.json', file({ files: [{ name: 'a.txt', path: '/work/input/a.txt', bytes: 3 }] })]]);
-    expect(judge({ file: 'input/manifest.json', schema: 'runner-input-manifest' }, seen({ files })).status).toBe('passed');
+  it('skips, rather than passes, a schema the check was not given', () => {
+    expect(judge({ file: 'result.json', schema: 'REF-app#unknown' })).toEqual(skipped('the schema REF-app#unknown was not found'));
   });
 });
 
@@ -289,12 +322,12 @@ describe('evaluateAssertions: verdict bookkeeping', () => {
   it('keeps order and index, labels from name or the generated label, and the citation', () => {
     const specs: AssertionSpec[] = [
       { name: 'the runner exits 0', exit_code: 0, because: 'ADR-0015#exit-code' },
-      { file: 'result.json', schema: 'runner-result-v2' },
+      { file: 'result.json', schema: 'REF-app#result' },
       { runtime_cap_drop: 'ALL', because: 'ADR-0014' },
     ];
-    expect(evaluateAssertions(specs, seen())).toEqual([
+    expect(evaluateAssertions(specs, seen(), SCHEMAS)).toEqual([
       { index: 0, label: 'the runner exits 0', status: 'passed', expected: '0', actual: '0', because: 'ADR-0015#exit-code' },
-      { index: 1, label: 'result.json is a valid runner-result-v2', status: 'passed', expected: 'matches runner-result-v2', actual: 'matches', because: null },
+      { index: 1, label: 'result.json validates against REF-app#result', status: 'passed', expected: 'matches REF-app#result', actual: 'matches', because: null },
       { index: 2, label: 'capabilities dropped: ALL', status: 'passed', expected: 'ALL', actual: 'ALL', because: 'ADR-0014' },
     ]);
   });
@@ -306,7 +339,7 @@ describe('evaluateAssertions: verdict bookkeeping', () => {
 
 describe('assertionLabel', () => {
   it('prefers the name', () => {
-    expect(assertionLabel({ name: 'artifacts stay under output/', file: 'result.json', schema: 'runner-artifact-paths' })).toBe('artifacts stay under output/');
+    expect(assertionLabel({ name: 'artifacts stay under output/', file: 'result.json', schema: 'REF-app#paths' })).toBe('artifacts stay under output/');
   });
 
   it('says what each kind claims when there is no name', () => {
@@ -320,7 +353,7 @@ describe('assertionLabel', () => {
       [{ file: 'result.json', exists: false }, 'result.json does not exist'],
       [{ file: 'output/report.txt', contains: 'greeting=hej' }, 'output/report.txt contains “greeting=hej”'],
       [{ file: 'output/report.txt', matches: 'a+' }, 'output/report.txt matches /a+/'],
-      [{ file: 'result.json', schema: 'runner-result-v2' }, 'result.json is a valid runner-result-v2'],
+      [{ file: 'result.json', schema: 'REF-app#result' }, 'result.json validates against REF-app#result'],
       [{ file: 'result.json', json: { status: 'succeeded', 'artifacts.0.bytes': 1 } }, 'result.json has status, artifacts.0.bytes as expected'],
       [{ image_user_not_root: true }, 'image user is not root'],
       [{ image_env_present: 'PYTHONUNBUFFERED' }, 'image sets PYTHONUNBUFFERED'],
@@ -336,21 +369,17 @@ describe('assertionLabel', () => {
 });
 
 describe('filesToReadBack', () => {
-  it('always reads result.json first, then each file once, in order', () => {
+  it('reads each file an assertion names once, in order, and nothing else', () => {
     expect(
       filesToReadBack([
         { exit_code: 0 },
         { file: 'output/report.txt', contains: 'a' },
-        { file: 'result.json', schema: 'runner-result-v2' },
+        { file: 'result.json', schema: 'REF-app#result' },
         { file: 'output/report.txt', matches: 'b' },
-        { file: 'input/manifest.json', exists: true },
+        { file: '/etc/app/config.json', exists: true },
       ]),
-    ).toEqual(['result.json', 'output/report.txt', 'input/manifest.json']);
-  });
-
-  it('reads result.json even when no assertion names a file', () => {
-    expect(filesToReadBack([])).toEqual(['result.json']);
-    expect(filesToReadBack([{ runtime_uid_not_root: true }])).toEqual(['result.json']);
+    ).toEqual(['output/report.txt', 'result.json', '/etc/app/config.json']);
+    expect(filesToReadBack([{ runtime_uid_not_root: true }])).toEqual([]);
   });
 });
 

@@ -27,8 +27,8 @@ describe('parseCheckSpec: the shipped contract-smoke check', () => {
   const { source, firstLine } = shippedContractSmoke();
 
   it('finds the block where the runbook has it', () => {
-    expect(source.startsWith('image: $RUNNER_IMAGE\n')).toBe(true);
-    expect(firstLine).toBe(84);
+    expect(source.startsWith('use: REF-runner-contract#runner-work\nimage: $RUNNER_IMAGE\n')).toBe(true);
+    expect(firstLine).toBe(86);
   });
 
   it('parses with the image left as written and every hardening flag read', () => {
@@ -36,6 +36,7 @@ describe('parseCheckSpec: the shipped contract-smoke check', () => {
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const spec = parsed.spec;
     expect(spec.image).toBe('$RUNNER_IMAGE');
+    expect(spec.use).toEqual(['REF-runner-contract#runner-work']);
     expect(spec.timeout).toBe('20s');
     expect(spec.hardening).toEqual({
       user: '10001',
@@ -52,20 +53,19 @@ describe('parseCheckSpec: the shipped contract-smoke check', () => {
     expect(spec.entrypoint).toBeUndefined();
   });
 
-  it('reads the files: script path, memory settings and both inputs with their exact content', () => {
+  it('reads its own files: the script from the system folder, saved settings and both uploads with their exact content', () => {
     const parsed = parseCheckSpec(source, firstLine);
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    expect(parsed.spec.files).toEqual({
-      script: { path: 'tools/contract_smoke.py' },
-      memory: { settings: { greeting: 'hej', language: 'sv' } },
-      inputs: [
-        { name: 'grades.csv', content: 'name,grade\nAda,A\nBo,B\n' },
-        { name: 'notes.txt', content: 'remember the milk\n' },
-      ],
-    });
+    expect(parsed.spec.files).toEqual([
+      { path: '/work/script.py', from: 'tools/contract_smoke.py' },
+      { path: '/work/memory.json', json: { settings: { greeting: 'hej', language: 'sv' } } },
+      { path: '/work/input/grades.csv', content: 'name,grade\nAda,A\nBo,B\n' },
+      { path: '/work/input/notes.txt', content: 'remember the milk\n' },
+    ]);
     // The manifest assertion in the same block relies on these sizes.
-    expect(Buffer.byteLength(parsed.spec.files.inputs[0]!.content)).toBe(22);
-    expect(Buffer.byteLength(parsed.spec.files.inputs[1]!.content)).toBe(18);
+    expect(Buffer.byteLength(parsed.spec.files[2]!.content!)).toBe(22);
+    expect(Buffer.byteLength(parsed.spec.files[3]!.content!)).toBe(18);
+    expect(parsed.spec.volumes).toEqual([]);
   });
 
   it('reads all 12 expectations, with names, citations and the regex unescaped by YAML', () => {
@@ -76,7 +76,7 @@ describe('parseCheckSpec: the shipped contract-smoke check', () => {
     expect(expectations[0]).toEqual({ name: 'the runner exits 0 after writing its result', exit_code: 0, because: 'ADR-0015#exit-code' });
     expect(expectations[2]!.matches).toBe('input grades\\.csv 22 bytes ok\\ninput notes\\.txt 18 bytes ok');
     expect(expectations[3]).toMatchObject({ file: 'result.json', exists: true });
-    expect(expectations.map((e) => e.schema).filter(Boolean)).toEqual(['runner-result-v2', 'runner-artifact-paths']);
+    expect(expectations.map((e) => e.schema).filter(Boolean)).toEqual(['REF-runner-contract#runner-result-v2', 'REF-runner-contract#runner-artifact-paths']);
     expect(expectations[7]).toEqual({
       name: 'the image is labelled with runner contract 2',
       image_labels: { contains: { 'org.skriptoteket.runner.contract': '2' } },
@@ -98,17 +98,26 @@ describe('parseCheckSpec: defaults', () => {
       spec: {
         image: 'runner:latest',
         timeout: '60s',
+        use: [],
         env: {},
-        hardening: { read_only: false, cap_drop: [], no_new_privileges: false, tmpfs: [] },
-        files: { inputs: [] },
+        hardening: {},
+        files: [],
+        volumes: [],
         expect: [{ exit_code: 0 }],
       },
     });
   });
 
-  it('fills the hardening defaults next to the flags that are given', () => {
+  it('keeps only the hardening flags that are given, so fixtures can be merged under them', () => {
     const parsed = parseCheckSpec(`image: x\nhardening:\n  user: 10001\n  network: none\n${OK_EXPECT}`, 1);
-    expect(parsed.ok && parsed.spec.hardening).toEqual({ user: 10001, network: 'none', read_only: false, cap_drop: [], no_new_privileges: false, tmpfs: [] });
+    expect(parsed.ok && parsed.spec.hardening).toEqual({ user: 10001, network: 'none' });
+  });
+
+  it('takes use: as one reference or a list', () => {
+    const one = parseCheckSpec(`use: REF-app#layout\nimage: x\n${OK_EXPECT}`, 1);
+    expect(one.ok && one.spec.use).toEqual(['REF-app#layout']);
+    const two = parseCheckSpec(`use: [REF-app#layout, REF-app#secrets]\nimage: x\n${OK_EXPECT}`, 1);
+    expect(two.ok && two.spec.use).toEqual(['REF-app#layout', 'REF-app#secrets']);
   });
 
   it('accepts a timeout as a number or with ms, s or m', () => {
@@ -136,7 +145,7 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
   });
 
   it('points a missing image at the start of the block', () => {
-    expect(errorsOf(`timeout: 5s\n${OK_EXPECT}`)).toEqual(['line 40, image: required: the image to run, e.g. $RUNNER_IMAGE']);
+    expect(errorsOf(`timeout: 5s\n${OK_EXPECT}`)).toEqual(['line 40, image: required: the image to run, e.g. $APP_IMAGE']);
   });
 
   it('rejects an unknown top-level key', () => {
@@ -173,7 +182,7 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
 
   it('rejects a file check without file:, at the line of the check', () => {
     expect(errorsOf('image: x\nexpect:\n  - exit_code: 0\n  - stdout_contains: a\n    contains: hej\n')).toEqual(['line 44, expect.1.contains: contains only goes with file:']);
-    expect(errorsOf('image: x\nexpect:\n  - exit_code: 0\n    schema: runner-result-v2\n')).toEqual(['line 43, expect.0.schema: schema only goes with file:']);
+    expect(errorsOf('image: x\nexpect:\n  - exit_code: 0\n    schema: REF-app#result\n')).toEqual(['line 43, expect.0.schema: schema only goes with file:']);
   });
 
   it('rejects an invalid regular expression with the engine\'s reason', () => {
@@ -185,9 +194,9 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
     ]);
   });
 
-  it('rejects a schema name that is not registered, listing the ones that are', () => {
-    expect(errorsOf('image: x\nexpect:\n  - file: result.json\n    schema: runner-result-v3\n')).toEqual([
-      'line 43, expect.0.schema: Invalid option: expected one of "runner-result-v2"|"runner-artifact-paths"|"runner-input-manifest"',
+  it('rejects a schema that is not cited as doc#name', () => {
+    expect(errorsOf('image: x\nexpect:\n  - file: result.json\n    schema: result-v3\n')).toEqual([
+      'line 43, expect.0.schema: write the doc id and the block name, like REF-app-contract#app-result',
     ]);
   });
 
@@ -202,24 +211,38 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
     expect(errorsOf(`image: x\ntimeout: 0\n${OK_EXPECT}`)).toEqual(['line 41, timeout: Too small: expected number to be >0']);
   });
 
-  it('rejects an input named with a path', () => {
-    expect(errorsOf(`image: x\nfiles:\n  inputs:\n    - name: ../x\n      content: hej\n${OK_EXPECT}`)).toEqual([
-      'line 43, files.inputs.0.name: a plain file name: ASCII letters, digits, ".", "_", "-" and spaces, no folders',
+  it('rejects a placed file that is not an absolute container path, and a from: that leaves the system folder', () => {
+    expect(errorsOf(`image: x\nfiles:\n  - { path: etc/app.conf, content: x }\n${OK_EXPECT}`)).toEqual([
+      'line 42, files.0.path: an absolute path in the container without .., like /data/config.json',
+    ]);
+    expect(errorsOf(`image: x\nfiles:\n  - { path: /work/../etc/passwd, content: x }\n${OK_EXPECT}`)).toEqual([
+      'line 42, files.0.path: an absolute path in the container without .., like /data/config.json',
+    ]);
+    expect(errorsOf(`image: x\nfiles:\n  - { path: /work/a.py, from: /etc/passwd }\n${OK_EXPECT}`)).toEqual([
+      'line 42, files.0.from: a relative path inside the system folder without .., like tools/smoke.py',
     ]);
   });
 
-  it('rejects a file path that leaves /work', () => {
+  it('rejects a placed file with no content or with two, naming what it takes', () => {
+    expect(errorsOf(`image: x\nfiles:\n  - { path: /work/a }\n${OK_EXPECT}`)).toEqual([
+      'line 42, files.0: give what the file holds: one of content, json, yaml, from, directory',
+    ]);
+    expect(errorsOf(`image: x\nfiles:\n  - { path: /work/a, content: x, from: a.txt }\n${OK_EXPECT}`)).toEqual(['line 42, files.0: give only one of content, from for /work/a']);
+  });
+
+  it('rejects a mode that is not octal, and a volume that is not fresh', () => {
+    expect(errorsOf(`image: x\nfiles:\n  - { path: /work/a, content: x, mode: rwx }\n${OK_EXPECT}`)).toEqual([
+      'line 42, files.0.mode: write a mode in octal, like "0644" or "0755"',
+    ]);
+    expect(errorsOf(`image: x\nvolumes:\n  - { path: /work }\n${OK_EXPECT}`)).toEqual([
+      'line 42, volumes.0.fresh: only fresh: true volumes exist: a new volume per run, removed after it',
+    ]);
+  });
+
+  it('rejects a read-back path that climbs with ..', () => {
     expect(errorsOf('image: x\nexpect:\n  - file: ../etc/passwd\n    exists: true\n')).toEqual([
-      'line 42, expect.0.file: a relative path without .., like result.json or output/report.txt (inside /work)',
+      'line 42, expect.0.file: a path without .., absolute (/etc/app.conf) or relative to the first volume (out/report.txt)',
     ]);
-  });
-
-  it('rejects a script path that leaves the system folder, and a script given both ways', () => {
-    // The wording is shared with `file:`; for script.path it should speak of the system folder, not /work.
-    expect(errorsOf(`image: x\nfiles:\n  script: { path: /etc/passwd }\n${OK_EXPECT}`)).toEqual([
-      'line 42, files.script.path: a relative path without .., like tools/contract_smoke.py (inside the system folder)',
-    ]);
-    expect(errorsOf(`image: x\nfiles:\n  script: { path: a.py, inline: x }\n${OK_EXPECT}`)).toEqual(['line 42, files.script: give either path: (a file in the system folder) or inline: (the script itself), not both']);
   });
 
   it('rejects a memory size that is not a size', () => {
@@ -240,18 +263,7 @@ describe('parseCheckSpec: errors name the field and its line in the doc', () => 
   });
 });
 
-describe('parseCheckSpec: inputs and durations that would mislead a check', () => {
-  it('refuses an input called manifest.json and two inputs with one name', () => {
-    const spec = 'image: x\nfiles:\n  inputs:\n    - { name: manifest.json, content: "{}" }\n    - { name: a.txt, content: one }\n    - { name: a.txt, content: two }\nexpect:\n  - exit_code: 0\n';
-    expect(parseCheckSpec(spec, 1)).toEqual({
-      ok: false,
-      errors: [
-        'line 4, files.inputs.0.name: manifest.json is written by the check itself; give the input another name',
-        'line 6, files.inputs.2.name: another input is already named a.txt; names must be unique',
-      ],
-    });
-  });
-
+describe('parseCheckSpec: durations that would mislead a check', () => {
   it('refuses a timeout of zero in any unit', () => {
     expect(parseCheckSpec('image: x\ntimeout: 0s\nexpect:\n  - exit_code: 0\n', 1)).toEqual({ ok: false, errors: ['line 2, timeout: must be longer than zero'] });
   });

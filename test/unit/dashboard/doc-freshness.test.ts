@@ -9,8 +9,8 @@ let blocks: ProcedureBlock[];
 let loose: ProcedureBlock[];
 beforeAll(async () => {
   fixture = await demoFixture();
-  blocks = fixture.catalog.blocksOf(fixture.set.byId.get('RUN-demo')!);
-  loose = fixture.catalog.blocksOf(fixture.set.byId.get('REF-loose')!);
+  blocks = fixture.catalog.blocksOf(fixture.set.byId.get('RUN-demo')!, fixture.set);
+  loose = fixture.catalog.blocksOf(fixture.set.byId.get('REF-loose')!, fixture.set);
 });
 afterAll(() => fixture?.cleanup());
 

@@ -50,7 +50,7 @@ afterEach(async () => {
   store.close();
 });
 
-const hash = () => runbookPlan(world.set.byId.get('RUN-app')!, world.catalog, ['local'])!.hash;
+const hash = () => runbookPlan(world.set.byId.get('RUN-app')!, world.catalog, ['local'], world.set)!.hash;
 async function startApp(extra: Record<string, unknown> = {}) {
   const outcome = await service.request({ doc: 'RUN-app', hash: hash(), ...extra }, { actor: 'tester', trigger: 'manual' });
   if (!outcome.ok) throw new Error(outcome.problem.message);

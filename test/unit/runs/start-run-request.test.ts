@@ -52,7 +52,7 @@ beforeEach(async () => {
 afterEach(() => docs.cleanup());
 
 const context = () => ({ set, catalog, defaultTargets: ['local'], actor: 'tester', trigger: 'manual' as const });
-const blocks = () => catalog.blocksOf(set.byId.get('RUN-app')!);
+const blocks = () => catalog.blocksOf(set.byId.get('RUN-app')!, set);
 
 describe('procedure blocks of a doc', () => {
   it('gives every fenced block a stable id, a hash and a verdict', () => {
@@ -68,7 +68,7 @@ describe('procedure blocks of a doc', () => {
   });
 
   it('refuses to run blocks of a system that is not configured', () => {
-    const [block] = catalog.blocksOf(set.byId.get('RUN-loose')!);
+    const [block] = catalog.blocksOf(set.byId.get('RUN-loose')!, set);
     expect(block!.reason).toBe("the doc's system 'unknown-system' is not configured; add it under systems: in systems.yaml");
   });
 });
@@ -88,7 +88,7 @@ describe('parseStartRun', () => {
     git('add', '.');
     git('commit', '-qm', 'docs');
     const inRepo = await new DocsRepository(docs.dir).current();
-    const block = catalog.blocksOf(inRepo.byId.get('RUN-app')!)[0]!;
+    const block = catalog.blocksOf(inRepo.byId.get('RUN-app')!, inRepo)[0]!;
     const parsed = parseStartRun({ block: block.id, hash: block.hash }, { ...context(), set: inRepo });
     if (!parsed.ok) throw new Error(parsed.problem.message);
     expect(parsed.request.pin?.docsCommit).toBe(git('rev-parse', 'HEAD'));

@@ -10,7 +10,7 @@ export const GET: APIRoute = async ({ locals, params }) => {
   const set = await docs.current();
   const doc = set.byId.get(params.id ?? '');
   if (!doc) return jsonError(404, 'DocNotFound', `No doc has id '${params.id}'. GET /api/docs lists every id.`);
-  const plan = runbookPlan(doc, catalog, targets.names());
+  const plan = runbookPlan(doc, catalog, targets.names(), set);
   const runbook = plan ? { hash: plan.hash, targets: plan.targets, steps: plan.blocks.map((block) => block.id) } : null;
-  return json({ ...describeDoc(set, doc), blocks: catalog.blocksOf(doc).map((block) => viewBlock(block, targets.names())), runbook });
+  return json({ ...describeDoc(set, doc), blocks: catalog.blocksOf(doc, set).map((block) => viewBlock(block, targets.names())), runbook });
 };
