@@ -63,6 +63,7 @@ describe('the shipped contract smoke test in a real browser', () => {
       '✓the runner exits 0 after writing its result',
       '✓result.json is contract v2',
       '✓artifacts stay under output/',
+      '✓the image is labelled with runner contract 2',
     ]);
   });
 

@@ -143,10 +143,10 @@ describe('each known-bad runner variant fails exactly its expectation', () => {
       if (variant.name === 'no-result-json') {
         // Shape and artifact paths have no file to judge: skipped, not failed.
         expect(labelsWith(step, 'skipped').sort()).toEqual(['artifacts stay under output/', 'result.json is contract v2']);
-        expect(step.counts).toEqual({ passed: 8, failed: 1, skipped: 2 });
+        expect(step.counts).toEqual({ passed: 9, failed: 1, skipped: 2 });
       } else {
         expect(labelsWith(step, 'skipped')).toEqual([]);
-        expect(step.counts).toEqual({ passed: 10, failed: 1, skipped: 0 });
+        expect(step.counts).toEqual({ passed: 11, failed: 1, skipped: 0 });
       }
 
       if (hangs) {
