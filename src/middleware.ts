@@ -17,5 +17,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
     console.error('runbook-live: start-up failed:', error);
     return startupFailureResponse(context.request, context.url, error);
   }
-  return next();
+  const response = await next();
+  // The page is rendered by now: background work may begin (only the first call counts).
+  context.locals.core.startBackground();
+  return response;
 });

@@ -40,6 +40,8 @@ export interface Core {
   runbookScheduler: RunbookScheduler;
   /** Rendered doc pages; null in `cli` mode, which renders nothing. */
   pages: RenderedDocCache | null;
+  /** Starts what a server does in the background (recovery's clean-up, probes, schedules); later calls do nothing. */
+  startBackground(): void;
   /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping, closes the database. */
   close(): Promise<void>;
 }
@@ -52,6 +54,9 @@ export interface CoreSetup {
   catalog: ProcedureCatalog;
   targets: DockerTargets;
 }
+
+/** How long a server waits for its first response before starting background work regardless. */
+const BACKGROUND_FALLBACK_MS = 2_000;
 
 /** Reads the systems configuration and points at the docs; opens no database and starts nothing. */
 export function readSetup(config: AppConfig): CoreSetup {
@@ -72,10 +77,15 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const events = new RunEvents();
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
   const runbooks = new RunbookRunService({ store: new SqliteRunbookRunStore(store.database), runs, runEvents: events, docs, catalog, defaultTargets: targets.names() });
-  // Recovery marks a killed server's runs interrupted now and cleans their containers in the
-  // background; runs started meanwhile wait for it.
+  // Work that talks to the engines (recovery's clean-up, probes, schedules) waits for
+  // `startBackground()`: the server calls it once its first response is rendered, so that
+  // page never waits on loading the Docker client or on a slow engine.
+  let startBackground!: () => void;
+  const backgroundStarted = new Promise<void>((resolve) => (startBackground = resolve));
+  // Recovery marks a killed server's runs interrupted now and cleans their containers later;
+  // runs started meanwhile wait for it.
   if (server) {
-    runs.recover().catch((error: unknown) => (options.warn ?? console.error)(`runbook-live: start-up recovery failed: ${(error as Error).message}`));
+    runs.recover(backgroundStarted).catch((error: unknown) => (options.warn ?? console.error)(`runbook-live: start-up recovery failed: ${(error as Error).message}`));
     runbooks.recover();
   }
   const { webhook, site_url: siteUrl } = systems.notifications;
@@ -93,15 +103,21 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const scheduler = new Scheduler({ docs, catalog, runs, defaultTargets: targets.names() });
   const runbookScheduler = new RunbookScheduler({ docs, catalog, runbooks, systems, defaultTargets: targets.names() });
   const unsubscribe = server ? followRunsForHealth(events, health) : () => {};
-  // Probes and schedules begin on the next turn, so the request that started the server is
-  // answered without first loading the Docker client or waiting on an engine.
-  const background = server
-    ? setImmediate(() => {
+  let closed = false;
+  // Without a first request (an idle server), the background work starts shortly anyway.
+  const fallback = server ? setTimeout(startBackground, BACKGROUND_FALLBACK_MS) : null;
+  if (server) {
+    // A later turn again, so the response that triggered it is written out first.
+    void backgroundStarted.then(() => {
+      if (fallback) clearTimeout(fallback);
+      setImmediate(() => {
+        if (closed) return;
         health.start();
         scheduler.start();
         runbookScheduler.start();
-      })
-    : null;
+      });
+    });
+  }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
   let closing: Promise<void> | null = null;
   return {
@@ -119,9 +135,11 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     scheduler,
     runbookScheduler,
     pages,
+    startBackground: () => startBackground(),
     close: () =>
       (closing ??= (async () => {
-        if (background) clearImmediate(background);
+        closed = true;
+        if (fallback) clearTimeout(fallback);
         scheduler.stop();
         runbookScheduler.stop();
         health.stop();

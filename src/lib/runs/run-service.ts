@@ -221,8 +221,8 @@ export class RunService {
    * Start-up recovery: runs a killed server left queued or running become `interrupted`,
    * and containers labelled with any run of this store are removed from every target.
    */
-  recover(): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
-    const recovery = this.recoverNow();
+  recover(engines: Promise<unknown> = Promise.resolve()): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
+    const recovery = this.recoverNow(engines);
     // New runs wait for the clean-up: it removes containers by run id, and must only ever
     // see the ones a previous server left behind.
     const done = recovery.catch(() => undefined).then(() => {
@@ -232,10 +232,11 @@ export class RunService {
     return recovery;
   }
 
-  private async recoverNow(): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
+  private async recoverNow(engines: Promise<unknown>): Promise<{ interrupted: RunRecord[]; removedContainers: string[] }> {
     const interrupted = this.deps.store.interruptUnfinished(this.now(), 'the server stopped while this run was active');
-    // The engines are asked on a later turn: loading the Docker client and waiting on a slow
-    // or unreachable engine must not hold up the first page.
+    // The engines are asked once `engines` resolves (the server's background start), on a
+    // later turn: loading the Docker client and waiting on a slow engine must not hold up the first page.
+    await engines;
     await new Promise((resolve) => setImmediate(resolve));
     const removedContainers: string[] = [];
     for (const name of this.deps.targets.names()) {

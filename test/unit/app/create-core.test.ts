@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,24 @@ describe('createCore', () => {
     await core.close();
     await core.close();
     expect(() => core.runs.list()).toThrow(/database is not open/);
+  });
+
+  it('in server mode, asks no engine until startBackground(), then probes its targets', async () => {
+    const config = world();
+    // An engine that is not there answers at once (ENOENT), so the probe's result is quick to see.
+    writeFileSync(config.systemsConfig, `targets:\n  local: { url: "unix://${work}/no-engine.sock" }\nsystems:\n  demo:\n    dir: ${work}\n`);
+    const core = await createCore(config, { mode: 'server' });
+    try {
+      const health = () => core.health.snapshot().find((target) => target.name === 'local')!;
+      // Several turns pass with nothing asked: the first page is never held up by an engine.
+      for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      expect(health()).toMatchObject({ reachable: null, checkedAt: null });
+      core.startBackground();
+      core.startBackground();
+      await vi.waitFor(() => expect(health()).toMatchObject({ reachable: false, error: expect.stringContaining('no-engine.sock') }));
+    } finally {
+      await core.close();
+    }
   });
 
   it('keeps docs readable with an unusable systems file, and says why', async () => {
