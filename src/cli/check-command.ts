@@ -2,11 +2,11 @@
 // runs checks headless, in this process, through the same RunService the server uses, so
 // runs are stored in DATA_DIR like runs from the page. Exit 0 when every selected check
 // passed, 1 when any failed or could not run, 2 for a usage or configuration error.
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { createCore, readSetup, type CoreSetup } from '../lib/app/index.ts';
-import { InvalidConfigError, loadConfig, type AppConfig } from '../lib/config/index.ts';
+import { createCore, type CoreSetup } from '../lib/app/index.ts';
+import type { AppConfig } from '../lib/config/index.ts';
 import type { ProcedureBlock } from '../lib/procedures/index.ts';
 import { isFinal, parseStartRun, type StartRunRequest } from '../lib/runs/index.ts';
 import { formatDuration } from '../lib/shared/index.ts';
@@ -16,6 +16,7 @@ import { notRunnableResult, resultFromRun, type CheckResult } from './check-resu
 import { formatSummary, summaryJson } from './check-summary.ts';
 import { renderJUnit } from './junit-report.ts';
 import type { CommandIo } from './command-io.ts';
+import { prepareHeadless } from './headless-setup.ts';
 
 
 /** One selected check, with the run request to start or the result it already has. */
@@ -40,35 +41,14 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo): P
     io.out(`${CHECK_USAGE}\n`);
     return 0;
   }
-  if (options.junit && existsSync(path.resolve(io.cwd, options.junit)) && statSync(path.resolve(io.cwd, options.junit)).isDirectory()) {
-    return usage(`--junit ${options.junit} is a folder; name the XML file to write`);
-  }
-
-  // The same environment as the server, read the same way.
-  let config: AppConfig;
-  try {
-    config = loadConfig(io.env, io.cwd);
-  } catch (error) {
-    if (error instanceof InvalidConfigError) return usage(error.message);
-    throw error;
-  }
-  if (!existsSync(config.docsDir) || !statSync(config.docsDir).isDirectory()) {
-    return usage(`the docs folder ${config.docsDir} does not exist; set DOCS_DIR`);
-  }
-  const setup = readSetup(config);
-  // The server keeps docs readable with an invalid file; a pipeline should stop and say why.
-  if (setup.systemsProblem) return usage(setup.systemsProblem);
-  const { systems, docs, catalog, targets } = setup;
-  if (!existsSync(config.systemsConfig)) {
-    io.err(`runbook-live check: warning: ${config.systemsConfig} does not exist, so no system is configured and no check can run; set SYSTEMS_CONFIG\n`);
-  }
+  const prepared = prepareHeadless({ verb: 'check', unit: 'check', junit: options.junit, target: options.target }, io);
+  if (!prepared.ok) return prepared.code;
+  const { config, setup } = prepared;
+  const { docs, catalog, targets } = setup;
 
   const set = await docs.current();
   const selection = selectChecks(set.docs.flatMap((doc) => catalog.blocksOf(doc, set)), options);
   if (!selection.ok) return usage(selection.message);
-  if (options.target !== null && !Object.hasOwn(systems.targets, options.target)) {
-    return usage(`--target ${options.target}: no such target; configured targets: ${Object.keys(systems.targets).join(', ') || 'none'}`);
-  }
 
   // Overrides go to the checks that use them; a name none of them uses is a typo.
   const runnable = selection.blocks.filter((block) => block.runnable);

@@ -3,16 +3,17 @@
 // Run runbook button uses, so the runbook run and its step runs are stored in DATA_DIR.
 // Exit 0 when every runbook passed, 1 when a step failed or could not run, 2 for a usage or
 // configuration error (nothing is started then).
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { createCore, readSetup, type Core, type CoreSetup } from '../lib/app/index.ts';
-import { InvalidConfigError, loadConfig, type AppConfig } from '../lib/config/index.ts';
+import { createCore, type Core, type CoreSetup } from '../lib/app/index.ts';
+import type { AppConfig } from '../lib/config/index.ts';
 import { runbookBlocks } from '../lib/procedures/index.ts';
 import { isFinal, parseStartRunbook, runbookPlan, type RunbookPlan, type RunbookRunRecord, type StartRunbookRequest } from '../lib/runs/index.ts';
 import { formatDuration } from '../lib/shared/index.ts';
 import { UsageError } from './check-options.ts';
 import type { CommandIo } from './command-io.ts';
+import { prepareHeadless } from './headless-setup.ts';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
 import { durationMs, formatRunSummary, renderRunJUnit, runSummaryJson, type RunbookResult } from './run-report.ts';
 
@@ -35,29 +36,10 @@ export async function runRunCommand(args: readonly string[], io: CommandIo): Pro
     io.out(`${RUN_USAGE}\n`);
     return 0;
   }
-  if (options.junit && existsSync(path.resolve(io.cwd, options.junit)) && statSync(path.resolve(io.cwd, options.junit)).isDirectory()) {
-    return usage(`--junit ${options.junit} is a folder; name the XML file to write`);
-  }
-
-  let config: AppConfig;
-  try {
-    config = loadConfig(io.env, io.cwd);
-  } catch (error) {
-    if (error instanceof InvalidConfigError) return usage(error.message);
-    throw error;
-  }
-  if (!existsSync(config.docsDir) || !statSync(config.docsDir).isDirectory()) {
-    return usage(`the docs folder ${config.docsDir} does not exist; set DOCS_DIR`);
-  }
-  const setup = readSetup(config);
-  if (setup.systemsProblem) return usage(setup.systemsProblem);
-  const { systems, docs, catalog, targets } = setup;
-  if (!existsSync(config.systemsConfig)) {
-    io.err(`runbook-live run: warning: ${config.systemsConfig} does not exist, so no system is configured and no step can run; set SYSTEMS_CONFIG\n`);
-  }
-  if (options.target !== null && !Object.hasOwn(systems.targets, options.target)) {
-    return usage(`--target ${options.target}: no such target; configured targets: ${Object.keys(systems.targets).join(', ') || 'none'}`);
-  }
+  const prepared = prepareHeadless({ verb: 'run', unit: 'step', junit: options.junit, target: options.target }, io);
+  if (!prepared.ok) return prepared.code;
+  const { config, setup } = prepared;
+  const { docs, catalog, targets } = setup;
 
   const set = await docs.current();
   const runnableDocs = () => set.docs.filter((doc) => runbookPlan(doc, catalog, targets.names(), set)).map((doc) => `  ${doc.id}`).join('\n') || '  (none: no doc has a runnable block)';

@@ -1,3 +1,4 @@
+import { TickLoop } from './tick-loop.ts';
 import type { DocRecord, DocSet } from '../docs/index.ts';
 import { parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
 import { parseStartRunbook, runbookPlan, type RunbookRunService } from '../runs/index.ts';
@@ -49,22 +50,19 @@ export interface RunbookSchedulerDeps {
 export class RunbookScheduler {
   private readonly deps: RunbookSchedulerDeps;
   private readonly states = new Map<string, ScheduleState>();
-  private timer: NodeJS.Timeout | null = null;
-  private ticking = false;
+  private readonly loop: TickLoop;
 
   constructor(deps: RunbookSchedulerDeps) {
     this.deps = deps;
+    this.loop = new TickLoop(() => this.tick(), 'runbook scheduler', deps.tickMs ?? 1_000);
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.tickInBackground(), this.deps.tickMs ?? 1_000);
-    this.timer.unref();
-    this.tickInBackground();
+    this.loop.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.loop.stop();
   }
 
   /** Every runbook schedule, keyed by `docId@target` (`blockId` holds the doc id). */
@@ -72,16 +70,10 @@ export class RunbookScheduler {
     return new Map(this.states);
   }
 
-  // A failed tick is reported and tried again on the next; an unhandled rejection would end the server.
-  private tickInBackground(): void {
-    this.tick().catch((error: unknown) => console.error('runbook-live: runbook scheduler tick failed:', error));
-  }
 
   /** Starts whatever is due; returns the ids of the runbook runs it started. */
   async tick(): Promise<string[]> {
-    if (this.ticking) return [];
-    this.ticking = true;
-    try {
+    return this.loop.exclusive([], async () => {
       const set = await this.deps.docs.current();
       const now = this.now();
       const started: string[] = [];
@@ -115,9 +107,7 @@ export class RunbookScheduler {
       }
       for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
       return started;
-    } finally {
-      this.ticking = false;
-    }
+    });
   }
 
   private jitter(everySeconds: number, firstRun: boolean): number {

@@ -1,3 +1,4 @@
+import { TickLoop } from './tick-loop.ts';
 import type { DocSet } from '../docs/index.ts';
 import { checkBlocks, parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
 import type { RunService } from '../runs/index.ts';
@@ -35,28 +36,20 @@ export interface SchedulerDeps {
 export class Scheduler {
   private readonly deps: SchedulerDeps;
   private readonly states = new Map<string, ScheduleState>();
-  private timer: NodeJS.Timeout | null = null;
-  private ticking = false;
+  private readonly loop: TickLoop;
 
   constructor(deps: SchedulerDeps) {
     this.deps = deps;
+    this.loop = new TickLoop(() => this.tick(), 'scheduler', deps.tickMs ?? 1_000);
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.tickInBackground(), this.deps.tickMs ?? 1_000);
-    this.timer.unref();
-    this.tickInBackground();
+    this.loop.start();
   }
 
-  // A tick that fails (docs mid-checkout, a store error) is reported and tried again on the
-  // next one; an unhandled rejection would end the server.
-  private tickInBackground(): void {
-    this.tick().catch((error: unknown) => console.error('runbook-live: scheduler tick failed:', error));
-  }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.loop.stop();
   }
 
   /** Every schedule, keyed by `blockId@target`. */
@@ -66,9 +59,7 @@ export class Scheduler {
 
   /** Starts whatever is due; returns the ids of the runs it started. */
   async tick(): Promise<string[]> {
-    if (this.ticking) return [];
-    this.ticking = true;
-    try {
+    return this.loop.exclusive([], async () => {
       const set = await this.deps.docs.current();
       const now = this.now();
       const started: string[] = [];
@@ -100,9 +91,7 @@ export class Scheduler {
       }
       for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
       return started;
-    } finally {
-      this.ticking = false;
-    }
+    });
   }
 
   private jitter(everySeconds: number, firstRun: boolean): number {
