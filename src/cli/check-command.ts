@@ -10,13 +10,13 @@ import type { AppConfig } from '../lib/config/index.ts';
 import type { ProcedureBlock } from '../lib/procedures/index.ts';
 import { isFinal, parseStartRun, type StartRunRequest } from '../lib/runs/index.ts';
 import { formatDuration } from '../lib/shared/index.ts';
-import { CHECK_USAGE, parseCheckOptions, UsageError, type CheckOptions } from './check-options.ts';
+import { CHECK_USAGE, parseCheckOptions } from './check-options.ts';
 import { selectChecks } from './check-selection.ts';
 import { notRunnableResult, resultFromRun, type CheckResult } from './check-results.ts';
 import { formatSummary, summaryJson } from './check-summary.ts';
 import { renderJUnit } from './junit-report.ts';
 import type { CommandIo } from './command-io.ts';
-import { prepareHeadless } from './headless-setup.ts';
+import { prepareHeadless, readCommandLine } from './headless-setup.ts';
 
 
 /** One selected check, with the run request to start or the result it already has. */
@@ -30,17 +30,9 @@ export async function runCheckCommand(args: readonly string[], io: CommandIo): P
     return 2;
   };
 
-  let options: CheckOptions;
-  try {
-    options = parseCheckOptions(args);
-  } catch (error) {
-    if (error instanceof UsageError) return usage(`${error.message}\nRun 'runbook-live check --help' for the options.`);
-    throw error;
-  }
-  if (options.help) {
-    io.out(`${CHECK_USAGE}\n`);
-    return 0;
-  }
+  const commandLine = readCommandLine('check', args, parseCheckOptions, CHECK_USAGE, io);
+  if (!commandLine.ok) return commandLine.code;
+  const { options } = commandLine;
   const prepared = prepareHeadless({ verb: 'check', unit: 'check', junit: options.junit, target: options.target }, io);
   if (!prepared.ok) return prepared.code;
   const { config, setup } = prepared;

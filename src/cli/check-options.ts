@@ -36,6 +36,22 @@ export class UsageError extends Error {
   readonly code = 'Usage';
 }
 
+/**
+ * The options `check` and `run` share, checked the same way: `--var NAME=VALUE` pairs
+ * (returned as a map), and `--target` and `--junit` given a value.
+ */
+export function checkedHeadlessOptions(assignments: readonly string[], given: { target: string | null; junit: string | null }): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var ${assignment}: write --var NAME=VALUE`);
+    vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+  }
+  if (given.target === '') throw new UsageError('--target needs a target name');
+  if (given.junit === '') throw new UsageError('--junit needs a file name');
+  return vars;
+}
+
 /** Parses the arguments after `check`. Throws UsageError for anything malformed. */
 export function parseCheckOptions(args: readonly string[]): CheckOptions {
   let parsed;
@@ -68,13 +84,7 @@ export function parseCheckOptions(args: readonly string[]): CheckOptions {
     help: values.help,
   };
   if (options.help) return options;
-  for (const assignment of values.var) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--var ${assignment}: write --var NAME=VALUE`);
-    options.vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
-  }
-  if (options.target === '') throw new UsageError('--target needs a target name');
-  if (options.junit === '') throw new UsageError('--junit needs a file name');
+  options.vars = checkedHeadlessOptions(values.var, options);
   if (options.all && options.ids.length > 0) throw new UsageError(`pass either --all or check ids, not both (got --all and ${options.ids.join(', ')})`);
   if (!options.all && options.ids.length === 0) throw new UsageError('name the checks to run, or pass --all');
   return options;

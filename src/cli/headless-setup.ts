@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readSetup, type CoreSetup } from '../lib/app/index.ts';
 import { InvalidConfigError, loadConfig, type AppConfig } from '../lib/config/index.ts';
 import type { CommandIo } from './command-io.ts';
+import { UsageError } from './check-options.ts';
 
 /** What a headless command was given that the set-up checks. */
 export interface HeadlessRequest {
@@ -18,6 +19,31 @@ export interface HeadlessRequest {
 
 /** The configuration and setup to build a core on, or the exit code of a refusal already printed. */
 export type HeadlessSetup = { ok: true; config: AppConfig; setup: CoreSetup } | { ok: false; code: number };
+
+/**
+ * Parses a command's arguments: malformed ones are refused with a pointer to `--help`
+ * (exit 2), and `--help` prints the usage (exit 0).
+ */
+export function readCommandLine<T extends { help: boolean }>(
+  verb: string,
+  args: readonly string[],
+  parse: (args: readonly string[]) => T,
+  usageText: string,
+  io: CommandIo,
+): { ok: true; options: T } | { ok: false; code: number } {
+  let options: T;
+  try {
+    options = parse(args);
+  } catch (error) {
+    if (error instanceof UsageError) return usageRefusal(io, verb, `${error.message}\nRun 'runbook-live ${verb} --help' for the options.`);
+    throw error;
+  }
+  if (options.help) {
+    io.out(`${usageText}\n`);
+    return { ok: false, code: 0 };
+  }
+  return { ok: true, options };
+}
 
 /** Prints a usage problem as `runbook-live <verb>: …`; exit code 2. */
 export function usageRefusal(io: CommandIo, verb: string, message: string): { ok: false; code: number } {

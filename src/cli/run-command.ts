@@ -11,10 +11,9 @@ import type { AppConfig } from '../lib/config/index.ts';
 import { runbookBlocks } from '../lib/procedures/index.ts';
 import { isFinal, parseStartRunbook, runbookPlan, type RunbookPlan, type RunbookRunRecord, type StartRunbookRequest } from '../lib/runs/index.ts';
 import { formatDuration } from '../lib/shared/index.ts';
-import { UsageError } from './check-options.ts';
 import type { CommandIo } from './command-io.ts';
-import { prepareHeadless } from './headless-setup.ts';
-import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
+import { prepareHeadless, readCommandLine } from './headless-setup.ts';
+import { parseRunOptions, RUN_USAGE } from './run-options.ts';
 import { durationMs, formatRunSummary, renderRunJUnit, runSummaryJson, type RunbookResult } from './run-report.ts';
 
 /** Runs `run` with the arguments after the subcommand; resolves to the exit code. */
@@ -25,17 +24,9 @@ export async function runRunCommand(args: readonly string[], io: CommandIo): Pro
     return 2;
   };
 
-  let options: RunOptions;
-  try {
-    options = parseRunOptions(args);
-  } catch (error) {
-    if (error instanceof UsageError) return usage(`${error.message}\nRun 'runbook-live run --help' for the options.`);
-    throw error;
-  }
-  if (options.help) {
-    io.out(`${RUN_USAGE}\n`);
-    return 0;
-  }
+  const commandLine = readCommandLine('run', args, parseRunOptions, RUN_USAGE, io);
+  if (!commandLine.ok) return commandLine.code;
+  const { options } = commandLine;
   const prepared = prepareHeadless({ verb: 'run', unit: 'step', junit: options.junit, target: options.target }, io);
   if (!prepared.ok) return prepared.code;
   const { config, setup } = prepared;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './check-options.ts';
+import { checkedHeadlessOptions, UsageError } from './check-options.ts';
 
 /** What `runbook-live run` was asked to do. */
 export interface RunOptions {
@@ -63,13 +63,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     help: values.help,
   };
   if (options.help) return options;
-  for (const assignment of values.var) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--var ${assignment}: write --var NAME=VALUE`);
-    options.vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
-  }
-  if (options.target === '') throw new UsageError('--target needs a target name');
-  if (options.junit === '') throw new UsageError('--junit needs a file name');
+  options.vars = checkedHeadlessOptions(values.var, options);
   if (options.docIds.length === 0) throw new UsageError('name the runbooks to run by doc id (RUN-runner-image)');
   return options;
 }
