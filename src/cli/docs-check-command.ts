@@ -43,7 +43,7 @@ export async function runDocsCheckCommand(args: readonly string[], io: CommandIo
 
   let set: DocSet;
   try {
-    set = await new DocsRepository(dir, { repoDir: io.env.REPO_DIR ? path.resolve(io.cwd, io.env.REPO_DIR) : null, rules: settings.rules }).current();
+    set = await new DocsRepository(dir, { repoDir: io.env.REPO_DIR ? path.resolve(io.cwd, io.env.REPO_DIR) : null, rules: settings.rules, maxDocBytes: settings.maxDocBytes }).current();
   } catch (error) {
     if (error instanceof RepositoryMismatchError) return usage(error.message);
     throw error;

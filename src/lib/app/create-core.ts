@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/index.ts';
 import { DashboardService } from '../dashboard/index.ts';
 import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
 import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
-import { createMarkdownRenderer } from '../markdown/index.ts';
+import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
@@ -61,7 +61,7 @@ const BACKGROUND_FALLBACK_MS = 2_000;
 /** Reads the systems configuration and points at the docs; opens no database and starts nothing. */
 export function readSetup(config: AppConfig): CoreSetup {
   const { systems, systemsProblem } = readSystems(config.systemsConfig);
-  const docs = new DocsRepository(config.docsDir, { repoDir: config.repoDir ?? null, rules: systems.docs.rules });
+  const docs = new DocsRepository(config.docsDir, { repoDir: config.repoDir ?? null, rules: systems.docs.rules, maxDocBytes: systems.docs.max_doc_bytes });
   return { systems, systemsProblem, docs, catalog: new ProcedureCatalog(systems), targets: new DockerTargets(systems) };
 }
 
@@ -72,7 +72,8 @@ export function readSetup(config: AppConfig): CoreSetup {
 export async function createCore(config: AppConfig, options: CoreOptions, setup: CoreSetup = readSetup(config)): Promise<Core> {
   const { systems, systemsProblem, docs, catalog, targets } = setup;
   const server = options.mode === 'server';
-  const pages = server ? new RenderedDocCache(createMarkdownRenderer, { repoUrl: systems.repo.url ?? null }) : null;
+  // Bodies render in worker threads, under a time budget; the pool starts with the first doc page.
+  const pages = server ? new RenderedDocCache(() => createPooledMarkdownRenderer({ timeoutMs: systems.docs.render_timeout_ms }), { repoUrl: systems.repo.url ?? null }) : null;
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
@@ -149,6 +150,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         await runs.drain();
         await incidents.settled();
         incidents.stop();
+        await pages?.close();
         store.close();
       })()),
   };

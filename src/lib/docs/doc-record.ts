@@ -32,4 +32,6 @@ export interface DocRecord {
   /** Line of the source file where the body starts, for messages that point into the body. */
   bodyStartLine: number;
   violations: Violation[];
+  /** Set when the file is larger than `docs.max_doc_bytes`: its body is empty and its page says why. */
+  tooLarge?: { bytes: number; limit: number };
 }

@@ -20,7 +20,7 @@ export interface DocSet {
   byId: Map<string, DocRecord>;
   graph: LinkGraph;
   index: DocIndex;
-  /** Every violation: the contract file's own, each doc's, and duplicate ids. */
+  /** Every violation: the contract file's own, bad files', each doc's, and duplicate ids. */
   violations: Violation[];
   broken: BrokenLink[];
   /** Violations and broken links at their configured severities (rules set to `off` left out). */
@@ -37,6 +37,8 @@ export function assembleDocSet(input: {
   docsEntries?: ReadonlyMap<string, ListedEntry>;
   contract: ResolvedContract;
   contractViolations: Violation[];
+  /** Files that are no docs and must not be (binary, not UTF-8, symlinks). */
+  fileViolations?: Violation[];
   docs: DocRecord[];
   referencesOf: (doc: DocRecord) => Reference[];
   severities: RuleSeverities;
@@ -64,7 +66,7 @@ export function assembleDocSet(input: {
   const graph = buildLinkGraph(docs, input.referencesOf, index);
   // A folder whose contract cannot be used is judged by nothing else: only the contract's problems count.
   const usable = input.contract.usable;
-  const violations = usable ? [...input.contractViolations, ...input.docs.flatMap((doc) => doc.violations), ...duplicateViolations] : input.contractViolations;
+  const violations = usable ? [...input.contractViolations, ...(input.fileViolations ?? []), ...input.docs.flatMap((doc) => doc.violations), ...duplicateViolations] : input.contractViolations;
   const broken = usable ? graph.broken : [];
   return {
     docsDir: input.docsDir,

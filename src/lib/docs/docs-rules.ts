@@ -32,6 +32,12 @@ export const DOCS_RULES = {
   'id-filename-mismatch': 'error',
   'duplicate-id': 'warning',
   'broken-link': 'warning',
+  'doc-too-large': 'error',
+  'doc-too-deep': 'error',
+  'binary-file': 'error',
+  'invalid-utf8': 'error',
+  'symlink-outside-docs': 'error',
+  'symlink-not-followed': 'warning',
 } as const satisfies Record<string, Exclude<Severity, 'off'>>;
 export type DocsRule = keyof typeof DOCS_RULES;
 
@@ -59,6 +65,12 @@ export const RULE_DESCRIPTIONS: Record<DocsRule, string> = {
   'id-filename-mismatch': 'The id does not match the one the file name implies.',
   'duplicate-id': 'Another doc already has this id.',
   'broken-link': 'A reference to a doc, file or folder that does not exist.',
+  'doc-too-large': 'A doc larger than docs.max_doc_bytes; only its frontmatter is read.',
+  'doc-too-deep': 'A doc nesting quotes, lists, brackets, emphasis or HTML beyond the renderer\'s limits; its body is not rendered.',
+  'binary-file': 'A .md file holding binary data; it is not served.',
+  'invalid-utf8': 'A .md file that is not valid UTF-8; it is not served.',
+  'symlink-outside-docs': 'A symlink pointing outside the docs folder; it is never followed.',
+  'symlink-not-followed': 'A symlink inside the docs folder; symlinks are not followed, so it is not a doc of its own.',
 };
 
 /** `docs.rules` in runbook-live.yaml: a severity per rule name. */

@@ -4,10 +4,19 @@ import { z } from 'zod';
 import { formatZodIssues } from '../shared/index.ts';
 import { docsRulesSchema } from './docs-rules.ts';
 
+/** 1 MiB: the largest runbooks seen are a few hundred KiB, and the parser slows down sharply past that. */
+export const DEFAULT_MAX_DOC_BYTES = 1024 * 1024;
+/** 2 s: a large doc renders in a fraction of that; anything slower is stopped. */
+export const DEFAULT_RENDER_TIMEOUT_MS = 2_000;
+
 /** `docs:` in runbook-live.yaml: how docs validation judges this repository. */
 export const docsSettingsSchema = z.strictObject({
   /** A severity per rule name (`error`, `warning` or `off`), over the defaults. */
   rules: docsRulesSchema.default({}),
+  /** The largest doc read as markdown, in bytes; a larger one is a `doc-too-large` finding and shows its frontmatter only. */
+  max_doc_bytes: z.number({ error: 'a number of bytes, e.g. 1048576 for 1 MiB' }).int().positive().default(DEFAULT_MAX_DOC_BYTES),
+  /** How long rendering one doc's body may take before it is stopped and the page says so, in milliseconds. */
+  render_timeout_ms: z.number({ error: 'a number of milliseconds, e.g. 2000' }).int().positive().default(DEFAULT_RENDER_TIMEOUT_MS),
 });
 
 /** `repo:` in runbook-live.yaml: where the repository's files can be seen on the web. */
@@ -19,6 +28,8 @@ export const repoSettingsSchema = z.strictObject({
 /** What docs validation and the doc pages read from the systems configuration. */
 export interface DocsSettings {
   rules: z.infer<typeof docsRulesSchema>;
+  /** `docs.max_doc_bytes`. */
+  maxDocBytes: number;
   repoUrl: string | null;
 }
 
@@ -27,7 +38,7 @@ export interface DocsSettings {
  * `docs:check` needs nothing else of it. A missing file means the defaults.
  */
 export function loadDocsSettings(file: string): { settings: DocsSettings; problems: string[] } {
-  const empty: DocsSettings = { rules: {}, repoUrl: null };
+  const empty: DocsSettings = { rules: {}, maxDocBytes: DEFAULT_MAX_DOC_BYTES, repoUrl: null };
   if (!existsSync(file)) return { settings: empty, problems: [] };
   let raw: Record<string, unknown>;
   try {
@@ -41,5 +52,5 @@ export function loadDocsSettings(file: string): { settings: DocsSettings; proble
     ...(docs.success ? [] : formatZodIssues(docs.error).map((line) => `${file}: docs.${line}`)),
     ...(repo.success ? [] : formatZodIssues(repo.error).map((line) => `${file}: repo.${line}`)),
   ];
-  return { settings: { rules: docs.success ? docs.data.rules : {}, repoUrl: repo.success ? (repo.data.url ?? null) : null }, problems };
+  return { settings: { rules: docs.success ? docs.data.rules : {}, maxDocBytes: docs.success ? docs.data.max_doc_bytes : DEFAULT_MAX_DOC_BYTES, repoUrl: repo.success ? (repo.data.url ?? null) : null }, problems };
 }

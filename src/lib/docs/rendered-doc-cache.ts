@@ -4,8 +4,8 @@ import { resolveReference } from './resolve-reference.ts';
 import { buildIdMatcher, type IdMatcher } from './id-mentions.ts';
 import { docHref } from './doc-href.ts';
 import { rehypeLinkReferences } from './link-references.ts';
-import type { MarkdownRenderer, RenderedDoc } from '../markdown/index.ts';
-import type { CodeBlockDecorator } from '../markdown/index.ts';
+import { unrenderable, type CodeBlockDecorator, type MarkdownRenderer, type RenderedDoc } from '../markdown/index.ts';
+import { formatBytes } from './docs-repository.ts';
 
 /**
  * Rendered HTML per doc, kept until anything in the docs folder changes: a new or renamed
@@ -30,7 +30,11 @@ export class RenderedDocCache {
     this.repoUrl = options.repoUrl ?? null;
   }
 
-  /** The doc's body as safe HTML with its table of contents. */
+  /**
+   * The doc's body as safe HTML with its table of contents, or why it is not shown. A body that
+   * could not be rendered (too deep, too slow) is remembered like any other until the folder
+   * changes, so asking again for a hostile page costs nothing.
+   */
   get(set: DocSet, doc: DocRecord, decorateCodeBlock?: CodeBlockDecorator): Promise<RenderedDoc> {
     if (set.version !== this.version) {
       this.pages.clear();
@@ -39,6 +43,11 @@ export class RenderedDocCache {
     }
     const key = doc.id;
     let page = this.pages.get(key);
+    if (!page && doc.tooLarge) {
+      const { bytes, limit } = doc.tooLarge;
+      page = Promise.resolve(unrenderable(`This doc is not shown: it is ${formatBytes(bytes)}, and docs larger than ${formatBytes(limit)} (docs.max_doc_bytes) are not read as markdown. Split it into smaller docs, or raise docs.max_doc_bytes in runbook-live.yaml.`));
+      this.pages.set(key, page);
+    }
     if (!page) {
       const matchIds = this.matcher!;
       this.renderer ??= this.makeRenderer().catch((error: unknown) => {
@@ -60,6 +69,13 @@ export class RenderedDocCache {
       page.catch(() => this.pages.delete(key));
     }
     return page;
+  }
+
+  /** Stops the renderer's workers, if one was made; a later page makes a new one. */
+  async close(): Promise<void> {
+    const renderer = this.renderer;
+    this.renderer = null;
+    if (renderer) await (await renderer.catch(() => null))?.close?.();
   }
 }
 

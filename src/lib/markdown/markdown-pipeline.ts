@@ -9,41 +9,57 @@ import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeSlug from 'rehype-slug';
 import rehypeAutolinkHeadings from 'rehype-autolink-headings';
-import { toHtml } from 'hast-util-to-html';
 import rehypeShikiFromHighlighter from '@shikijs/rehype/core';
 import { createHighlighter, type HighlighterGeneric } from 'shiki';
 import type { Root as MdastRoot } from 'mdast';
-import type { Root as HastRoot, RootContent } from 'hast';
+import type { Root as HastRoot } from 'hast';
 import { visit } from 'unist-util-visit';
 import { docSanitizeSchema } from './sanitize-schema.ts';
 import { collectHeadings, type TocEntry } from './collect-headings.ts';
-import type { MarkdownRenderer, RenderedSegment, RenderOptions } from './render-markdown.ts';
-import { rehypeCodeBlocks, type CodeBlockDecorator, type CodeBlockInfo } from './code-blocks.ts';
+import { unrenderable, type MarkdownRenderer } from './render-markdown.ts';
+import { rehypeWrapCodeBlocks, type CodeBlockInfo } from './code-blocks.ts';
+import { finishRender, type PreparedDoc } from './finish-render.ts';
+import { describeNestingProblem, findNestingProblem } from './nesting-limits.ts';
 
 const LANGUAGES = ['bash', 'shellscript', 'yaml', 'json', 'python', 'dockerfile', 'typescript', 'javascript', 'markdown', 'ini', 'toml', 'diff', 'sql', 'html', 'css'];
 const THEME = 'github-light';
 
-/** Builds the markdown pipeline: GFM, raw HTML sanitized, heading anchors, highlighting, doc links. */
-export async function createPipeline(): Promise<MarkdownRenderer> {
+/** Turns untrusted markdown into a prepared tree; the part that may run in a worker thread. */
+export interface MarkdownPreparer {
+  /** `nonce` marks the code blocks the markdown itself produced (see rehypeWrapCodeBlocks). */
+  prepare(markdown: string, nonce: string): Promise<PreparedDoc>;
+}
+
+/** Builds the preparing half of the pipeline: GFM, raw HTML sanitized, heading anchors, highlighting. */
+export async function createPreparer(): Promise<MarkdownPreparer> {
   const highlighter = await createHighlighter({ themes: [THEME], langs: LANGUAGES });
   return {
-    async render(markdown, options) {
-      // A fresh nonce per render marks the code blocks the markdown itself produced, so raw
-      // HTML in a doc cannot pose as one of them.
-      const nonce = randomBytes(12).toString('hex');
+    async prepare(markdown, nonce) {
       const blocks: CodeBlockInfo[] = [];
       const toc: TocEntry[] = [];
-      const processor = buildProcessor(highlighter, options, nonce, blocks, toc);
+      const processor = buildProcessor(highlighter, nonce, blocks, toc);
       const tree = await processor.run(processor.parse(markdown));
-      const segments = splitAtHeadings(tree);
-      return { html: segments.map((segment) => segment.headingHtml + segment.bodyHtml).join(''), segments, toc };
+      return { tree, blocks, toc };
+    },
+  };
+}
+
+/** Both halves in this thread: for tests and tools that render a few trusted bodies. */
+export async function createPipeline(): Promise<MarkdownRenderer> {
+  const preparer = await createPreparer();
+  return {
+    async render(markdown, options) {
+      const found = findNestingProblem(markdown);
+      if (found) return unrenderable(`This doc could not be rendered: ${describeNestingProblem(found)}.`);
+      // A fresh nonce per render marks the code blocks the markdown itself produced.
+      const nonce = randomBytes(12).toString('hex');
+      return finishRender(await preparer.prepare(markdown, nonce), options, nonce);
     },
   };
 }
 
 function buildProcessor(
   highlighter: HighlighterGeneric<never, never>,
-  options: RenderOptions,
   nonce: string,
   blocks: CodeBlockInfo[],
   toc: TocEntry[],
@@ -67,28 +83,8 @@ function buildProcessor(
       content: { type: 'text', value: '#' },
     })
     .use(() => (tree: HastRoot) => void toc.push(...collectHeadings(tree)))
-    .use(() => (tree: HastRoot) => options.transformTree?.(tree))
-    .use(rehypeCodeBlocks, { nonce, blocks, decorate: options.decorateCodeBlock })
+    // Wrapped before highlighting, as Shiki replaces the pre; links and decorations are added
+    // afterwards by finishRender, and neither looks inside a pre.
+    .use(rehypeWrapCodeBlocks, { nonce, blocks })
     .use(rehypeShikiFromHighlighter, highlighter as never, { theme: THEME, fallbackLanguage: 'text', defaultLanguage: 'text' }) as never;
-}
-
-const HEADING = /^h[1-6]$/;
-
-/** Serializes the tree in parts, one per top-level heading, so a page can add markup between them. */
-function splitAtHeadings(tree: HastRoot): RenderedSegment[] {
-  const segments: Array<{ headingId: string | null; heading: RootContent | null; body: RootContent[] }> = [{ headingId: null, heading: null, body: [] }];
-  for (const node of tree.children) {
-    if (node.type === 'element' && HEADING.test(node.tagName)) {
-      segments.push({ headingId: typeof node.properties.id === 'string' ? node.properties.id : null, heading: node, body: [] });
-    } else {
-      segments.at(-1)!.body.push(node);
-    }
-  }
-  return segments
-    .filter((segment) => segment.heading || segment.body.length > 0)
-    .map((segment) => ({
-      headingId: segment.headingId,
-      headingHtml: segment.heading ? toHtml(segment.heading) : '',
-      bodyHtml: toHtml({ type: 'root', children: segment.body }),
-    }));
 }

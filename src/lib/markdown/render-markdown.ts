@@ -19,6 +19,16 @@ export interface RenderedDoc {
   html: string;
   segments: RenderedSegment[];
   toc: TocEntry[];
+  /**
+   * Why the body is not shown (too deep, too slow, too large), as a sentence for the page's
+   * error box; null when it rendered. The rest of the page does not depend on the body.
+   */
+  problem: string | null;
+}
+
+/** A render that shows only why the body could not be shown. */
+export function unrenderable(problem: string): RenderedDoc {
+  return { html: '', segments: [], toc: [], problem };
 }
 
 /** Per-render inputs: what the caller does to the sanitized tree, and how to decorate code blocks. */
@@ -34,9 +44,14 @@ export interface RenderOptions {
 /** Renders markdown bodies; built once, because loading the highlighter's grammars is slow. */
 export interface MarkdownRenderer {
   render(markdown: string, options: RenderOptions): Promise<RenderedDoc>;
+  /** Stops what the renderer keeps running (worker threads), when it keeps anything. */
+  close?(): Promise<void>;
 }
 
-/** Builds the markdown pipeline: GFM, raw HTML sanitized, heading anchors, highlighting, doc links. */
+/**
+ * Builds the markdown pipeline in this thread: GFM, raw HTML sanitized, heading anchors,
+ * highlighting, doc links. The server renders in a worker pool instead (render-pool.ts).
+ */
 export async function createMarkdownRenderer(): Promise<MarkdownRenderer> {
   const { createPipeline } = await import('./markdown-pipeline.ts');
   return createPipeline();

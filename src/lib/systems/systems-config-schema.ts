@@ -71,7 +71,7 @@ export const systemsConfigSchema = z.strictObject({
   /** Runbooks run whole on a schedule, by doc id; this wins over the doc's own `every:`. */
   runbooks: z.record(z.string().min(1), runbookScheduleSchema).default({}),
   /** How docs validation judges this repository (see the docs domain). */
-  docs: docsSettingsSchema.default({ rules: {} }),
+  docs: docsSettingsSchema.prefault({}),
   /** Where the repository's files can be seen on the web. */
   repo: repoSettingsSchema.default({}),
 });

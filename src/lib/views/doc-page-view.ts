@@ -18,6 +18,8 @@ export type DocPageView =
       detail: DocDetail;
       segments: Array<RenderedSegment & { incidents: SectionIncidents | null }>;
       toc: TocEntry[];
+      /** Why the body is not shown (too large, too deep, too slow to render); the rest of the page is. */
+      renderProblem: string | null;
       freshness: DocFreshness | null;
       verifiers: VerifiedByEntry[];
       /** The doc's schema blocks and the checks validating against each. */
@@ -56,6 +58,7 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
     detail,
     segments: rendered.segments.map((segment) => ({ ...segment, incidents: (segment.headingId && incidents.get(segment.headingId)) || null })),
     toc: rendered.toc,
+    renderProblem: rendered.problem,
     freshness: core.dashboard.freshnessOf(set)(doc),
     verifiers: core.dashboard.verifiedBy(set, doc),
     schemas: core.dashboard.validatedBy(set, doc),

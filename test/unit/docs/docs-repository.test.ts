@@ -96,7 +96,7 @@ describe('DocsRepository', () => {
     expect(set.violations[0]!.message).toBe('docs folder /nonexistent/docs does not exist; set DOCS_DIR to a folder of markdown docs');
   });
 
-  it('skips exempt files without frontmatter and never follows symlinks out of the folder', async () => {
+  it('skips exempt files without frontmatter, and reports a symlink out of the folder without following it', async () => {
     docs = makeTempDocs();
     docs.write('README.md', '# Docs\n');
     docs.write('adr/adr-0001-a.md', adr('ADR-0001'));
@@ -104,7 +104,13 @@ describe('DocsRepository', () => {
     symlinkSync('/etc/hostname', path.join(docs.dir, 'adr', 'adr-0002-link.md'));
     const set = await new DocsRepository(docs.dir).current();
     expect(set.docs.map((d) => d.path)).toEqual(['adr/adr-0001-a.md']);
-    expect(set.violations).toEqual([]);
+    expect(set.violations).toEqual([
+      {
+        file: 'adr/adr-0002-link.md',
+        rule: 'symlink-outside-docs',
+        message: 'adr/adr-0002-link.md is a symlink to /etc/hostname, outside the docs folder; it is never followed or served; remove it, or copy the file into the docs folder',
+      },
+    ]);
   });
 
   it('reads the seed runbook and reports its links to docs this folder lacks', async () => {

@@ -43,7 +43,7 @@ beforeEach(async () => {
     systems: new Map([['app', { name: 'app', dir: path.join(docs.dir, 'ctx'), targets: ['local', 'far'], variables: [{ name: 'IMAGE', default: 'app:latest', kind: 'image', description: null }] }]]),
     runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 },
     notifications: {},
-    docs: { rules: {} },
+    docs: { rules: {}, max_doc_bytes: 1_048_576, render_timeout_ms: 2_000 },
     repo: {},
   };
   catalog = new ProcedureCatalog(systems);
