@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 
 /** A markdown file and the facts that tell whether it changed. */
@@ -46,9 +46,7 @@ export function listMarkdownFiles(docsDir: string, extraFiles: string[] = []): D
   const wanted: string[] = [];
   const symlinks: ListedSymlink[] = [];
   let realRoot: string | null = null;
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    const parent = entry.parentPath === root ? '' : entry.parentPath.slice(root.length + 1).split(path.sep).join('/');
-    const relative = parent ? `${parent}/${entry.name}` : entry.name;
+  for (const { entry, relative } of walk(root)) {
     entries.set(relative, entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other');
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     if (relative.split('/').some((segment) => segment.startsWith('.') || segment === 'node_modules')) continue;
@@ -62,6 +60,7 @@ export function listMarkdownFiles(docsDir: string, extraFiles: string[] = []): D
     wanted.push(relative);
   }
   wanted.sort();
+  symlinks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const stamps: FileStamp[] = [];
   for (const relative of wanted) {
     // Deleted between listing and stat: it is simply gone.
@@ -69,6 +68,30 @@ export function listMarkdownFiles(docsDir: string, extraFiles: string[] = []): D
     if (info) stamps.push({ path: relative, mtimeMs: info.mtimeMs, size: info.size });
   }
   return { stamps, entries, symlinks };
+}
+
+/**
+ * Every entry under `root`, descending only into real folders. `readdirSync`'s own recursive
+ * mode descends into symlinked folders too, which would walk (and list docs from) wherever a
+ * link points, /etc included.
+ */
+function* walk(root: string): Generator<{ entry: Dirent; relative: string }> {
+  const folders: string[] = [''];
+  while (folders.length > 0) {
+    const folder = folders.pop()!;
+    let listed: Dirent[];
+    try {
+      listed = readdirSync(folder ? path.join(root, folder) : root, { withFileTypes: true });
+    } catch (error) {
+      if (folder === '') throw error; // The docs folder itself: the caller says what is wrong.
+      continue; // A subfolder removed while we looked.
+    }
+    for (const entry of listed) {
+      const relative = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) folders.push(relative);
+      yield { entry, relative };
+    }
+  }
 }
 
 /** A symlink worth reporting (named `.md`, or pointing at a folder or nowhere), read without following it further. */
