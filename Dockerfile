@@ -2,7 +2,7 @@
 #
 # The build copies prepared parts and downloads nothing, so it works offline:
 #
-#   npm ci && npm run image:context        # .image/: the built server + production node_modules
+#   npm ci && npm run image:context        # .image/app: the built server + the node_modules it loads
 #   docker build -t runbook-live .         # FROM node:24-slim
 #   docker build --build-arg BASE_IMAGE=local/node:24-slim -t runbook-live .   # no registry:
 #                                          # scripts/make-node-base-image.sh makes that base
@@ -39,11 +39,11 @@ RUN groupadd --system --gid 10001 runbook \
 
 WORKDIR /app
 # Largest and least often changed first, so rebuilds after a docs or code change reuse it.
-COPY .image/node_modules/ /app/node_modules/
+COPY .image/app/node_modules/ /app/node_modules/
 COPY examples/runner/ /config/examples/runner/
 COPY runbook-live.yaml /config/runbook-live.yaml
 COPY content/ /docs/
-COPY .image/dist/ /app/dist/
+COPY .image/app/dist/ /app/dist/
 
 USER 10001:10001
 VOLUME ["/data"]
