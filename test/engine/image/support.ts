@@ -89,9 +89,9 @@ export async function startImageContainer(options: { name: string; volume: strin
   return { container, url: `http://127.0.0.1:${published}` };
 }
 
-/** What the container printed so far, for failure messages. */
-export async function containerOutput(container: Dockerode.Container): Promise<string> {
-  const buffer = (await container.logs({ stdout: true, stderr: true, tail: 50 }).catch(() => Buffer.from('(no logs)'))) as Buffer;
+/** What the container printed so far: its last `tail` lines, or all of it. */
+export async function containerOutput(container: Dockerode.Container, tail: number | 'all' = 50): Promise<string> {
+  const buffer = (await container.logs({ stdout: true, stderr: true, ...(tail === 'all' ? {} : { tail }) }).catch(() => Buffer.from('(no logs)'))) as Buffer;
   // Multiplexed frames carry an 8-byte header each; dropping non-printable bytes is enough to read them.
   return buffer.toString('utf8').replace(/[\u0000-\u0008\u000e-\u001f]/g, '');
 }
