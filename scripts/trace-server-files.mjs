@@ -6,10 +6,10 @@
 // <root> holds dist/ (astro build) and node_modules/ (npm ci --omit=dev). Astro is a
 // runtime dependency, so a plain production install also brings its build tools (Vite,
 // Rolldown, Lightning CSS, esbuild: about 160 MB) that the built server never loads.
-// @vercel/nft follows every import, require and dynamic import from the server entry
+// @vercel/nft follows every import, require and dynamic import from the server's modules
 // (as the Vercel and Netlify adapters do) and lists the files reached; <out> gets dist/
 // whole (the client assets are read at run time, not imported) and those node_modules files.
-import { cpSync, mkdirSync, copyFileSync, lstatSync, readlinkSync, symlinkSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, copyFileSync, lstatSync, readdirSync, readlinkSync, symlinkSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { nodeFileTrace } from '@vercel/nft';
 
@@ -24,7 +24,12 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 
-const { fileList } = await nodeFileTrace([entry], { base: root });
+// Every server module is an entry, not only entry.mjs: a chunk loaded in a way the tracer
+// cannot follow (a worker started from a URL, say) still gets its imports.
+const serverModules = readdirSync(path.join(root, 'dist/server'), { recursive: true, encoding: 'utf8' })
+  .filter((file) => /\.(mjs|js|cjs)$/.test(file))
+  .map((file) => path.join(root, 'dist/server', file));
+const { fileList } = await nodeFileTrace(serverModules, { base: root });
 cpSync(path.join(root, 'dist'), path.join(out, 'dist'), { recursive: true });
 let files = 0;
 let bytes = 0;
@@ -41,4 +46,4 @@ for (const file of [...fileList].sort()) {
   files += 1;
   bytes += stat.size;
 }
-console.log(`traced ${files} files of node_modules (${(bytes / 1e6).toFixed(1)} MB) from ${path.relative(process.cwd(), entry)}`);
+console.log(`traced ${files} files of node_modules (${(bytes / 1e6).toFixed(1)} MB) from the ${serverModules.length} modules of ${path.relative(process.cwd(), path.join(root, 'dist/server'))}`);
