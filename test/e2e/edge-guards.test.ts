@@ -96,7 +96,7 @@ describe('allowed hosts', () => {
     const page = await rawRequest(`${server.url}/docs/RUN-guards`, { headers: { host: `evil.example:${server.port}`, accept: 'text/html' } });
     expect(page.status).toBe(421);
     expect(page.headers['content-type']).toContain('text/html');
-    expect(page.body).toContain(`does not answer to the host &#x27;evil.example:${server.port}&#x27;`);
+    expect(page.body).toContain(`does not answer to the host &apos;evil.example:${server.port}&apos;`);
     const api = await rawRequest(`${server.url}/api/docs`, { headers: { host: `evil.example:${server.port}` } });
     expect(api.status).toBe(421);
     expect(JSON.parse(api.body)).toMatchObject({ code: 'MisdirectedRequest' });
