@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AppConfig } from '../config/index.ts';
 import { DashboardService } from '../dashboard/index.ts';
 import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
+import { SlidingWindowLimiter } from '../http/index.ts';
 import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
 import { createMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
@@ -32,6 +33,8 @@ export interface Core {
   runs: RunService;
   /** Whole runbooks run step by step, each step a run of `runs`. */
   runbooks: RunbookRunService;
+  /** Run starts per actor per minute (`runs.start_rate_per_minute`), kept for the life of the server. */
+  startLimiter: SlidingWindowLimiter;
   incidents: IncidentService;
   dashboard: DashboardService;
   health: TargetHealthMonitor;
@@ -75,7 +78,8 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const pages = server ? new RenderedDocCache(createMarkdownRenderer, { repoUrl: systems.repo.url ?? null }) : null;
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
-  const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes, queueLimit: systems.runs.queue_limit });
+  const startLimiter = new SlidingWindowLimiter({ limit: systems.runs.start_rate_per_minute, windowMs: 60_000 });
   const runbooks = new RunbookRunService({ store: new SqliteRunbookRunStore(store.database), runs, runEvents: events, docs, catalog, defaultTargets: targets.names() });
   // Work that talks to the engines (recovery's clean-up, probes, schedules) waits for
   // `startBackground()`: the server calls it once its first response is rendered, so that
@@ -129,6 +133,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     targets,
     runs,
     runbooks,
+    startLimiter,
     incidents,
     dashboard,
     health,

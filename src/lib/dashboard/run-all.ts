@@ -13,7 +13,7 @@ export const runAllBodySchema = z.strictObject({
   status: z.string().min(1).optional(),
 });
 
-/** Queues a run for each runnable row, in row order, joining runs already going. */
+/** Queues a run for each runnable row, in row order, joining runs already going; rows past a full queue are skipped with the reason. */
 export function startRows(rows: CheckRow[], set: DocSet, catalog: ProcedureCatalog, runs: RunService, actor: string) {
   const started: string[] = [];
   const joined: string[] = [];
@@ -23,6 +23,11 @@ export function startRows(rows: CheckRow[], set: DocSet, catalog: ProcedureCatal
     const prepared = block ? catalog.prepare(block, {}) : null;
     if (!block || !prepared?.ok) {
       skipped.push({ key: row.key, reason: prepared && !prepared.ok ? prepared.reason : 'the block is gone' });
+      continue;
+    }
+    const full = runs.queueFull();
+    if (full) {
+      skipped.push({ key: row.key, reason: full.message });
       continue;
     }
     const { run, joined: wasJoined } = runs.start({ block, steps: prepared.steps, variables: prepared.variables, target: row.target, actor, trigger: 'run-all' });

@@ -3,6 +3,9 @@ import type { StartRunbookProblemCode, StartRunProblemCode } from '../runs/index
 /** The codes the HTTP edge itself answers with. */
 export const HTTP_ERROR_CODES = [
   'CrossOriginRefused',
+  'MisdirectedRequest',
+  'PayloadTooLarge',
+  'RateLimited',
   'UnsupportedMediaType',
   'InvalidJson',
   'StartupFailed',

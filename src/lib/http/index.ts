@@ -6,3 +6,8 @@ export * from './read-json-body.ts';
 export * from './startup-failure.ts';
 export * from './event-stream-response.ts';
 export * from './api-error-codes.ts';
+export * from './allowed-hosts.ts';
+export * from './edge-guards.ts';
+export * from './security-headers.ts';
+export * from './start-rate-limiter.ts';
+export * from './rate-limited.ts';

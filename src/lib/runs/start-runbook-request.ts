@@ -22,14 +22,16 @@ export const startRunbookBodySchema = z.strictObject({
 export type StartRunbookBody = z.infer<typeof startRunbookBodySchema>;
 
 /** Why a request to run a runbook is refused; permanent PascalCase codes. */
-export const START_RUNBOOK_PROBLEM_CODES = ['InvalidRunbookRequest', 'RunbookNotFound', 'RunbookChanged', 'RunbookNotRunnable', 'InvalidVariable', 'UnknownTarget'] as const;
+export const START_RUNBOOK_PROBLEM_CODES = ['InvalidRunbookRequest', 'RunbookNotFound', 'RunbookChanged', 'RunbookNotRunnable', 'InvalidVariable', 'UnknownTarget', 'QueueFull'] as const;
 export type StartRunbookProblemCode = (typeof START_RUNBOOK_PROBLEM_CODES)[number];
 
 /** A refusal with the HTTP status and the `{ code, message }` body to send. */
 export interface RunbookRequestProblem {
-  status: 400 | 404 | 409;
+  status: 400 | 404 | 409 | 429;
   code: StartRunbookProblemCode;
   message: string;
+  /** With 429: seconds after which trying again makes sense. */
+  retryAfterSeconds?: number;
 }
 
 /** One step of a runbook to run: its block, and the run request when it is runnable. */

@@ -9,7 +9,7 @@ const ACTIONS = ['acknowledge', 'note', 'resolve'] as const;
 export const POST: APIRoute = async ({ locals, params, request, clientAddress }) => {
   const action = params.action as (typeof ACTIONS)[number];
   if (!ACTIONS.includes(action)) return jsonError(404, 'UnknownAction', `Incidents take ${ACTIONS.join(', ')}; not '${params.action}'.`);
-  const read = request.headers.get('content-length') === '0' ? { ok: true as const, body: {} } : await readJsonBody(request);
+  const read = request.headers.get('content-length') === '0' ? { ok: true as const, body: {} } : await readJsonBody(request, locals.bodyLimitBytes);
   if (!read.ok) return jsonError(read.status, read.code, read.message);
   const body = incidentActionBodySchema.safeParse(read.body ?? {});
   if (!body.success) return jsonError(400, 'InvalidIncidentAction', formatZodIssues(body.error).join('; '));
