@@ -21,6 +21,8 @@ export interface StartRunRequest {
   variables: Record<string, string>;
   target: string;
   actor: string;
+  /** The actor's role when they asked (null for the scheduler and the CLI). */
+  actorRole?: string | null;
   trigger: RunTrigger;
   /** Which version of the docs the request was made against (see `pinOf`). */
   pin?: RunPin;
@@ -81,7 +83,7 @@ export class RunService {
    * Starts a run from an untrusted request body that names a block by id and hash, checked
    * against the current docs exactly as `POST /api/runs` needs.
    */
-  async request(body: unknown, who: { actor: string; trigger: RunTrigger }): Promise<StartOutcome> {
+  async request(body: unknown, who: { actor: string; actorRole?: string | null; trigger: RunTrigger }): Promise<StartOutcome> {
     const parsed = parseStartRun(body, { set: await this.deps.docs.current(), catalog: this.deps.catalog, defaultTargets: this.deps.targets.names(), ...who });
     if (!parsed.ok) return parsed;
     return { ok: true, ...this.start(parsed.request) };
@@ -108,6 +110,7 @@ export class RunService {
       message: null,
       variables: request.variables,
       actor: request.actor,
+      actorRole: request.actorRole ?? null,
       trigger: request.trigger,
       createdAt: this.now(),
       startedAt: null,

@@ -1,13 +1,15 @@
 import type { APIRoute } from 'astro';
-import { actorOf, json, jsonError, readJsonBody } from '../../lib/http/index.ts';
+import { json, jsonError, readJsonBody } from '../../lib/http/index.ts';
 
 /** Starts a run of a whole runbook named by doc id and runbook hash, or joins the one already going. */
-export const POST: APIRoute = async ({ request, locals, clientAddress }) => {
+export const POST: APIRoute = async ({ request, locals }) => {
   const read = await readJsonBody(request);
   if (!read.ok) return jsonError(read.status, read.code, read.message);
-  const outcome = await locals.core.runbooks.request(read.body, { actor: actorOf(request, clientAddress), trigger: 'manual' });
+  const outcome = await locals.core.runbooks.request(read.body, { actor: locals.principal.name, actorRole: locals.principal.role, trigger: 'manual' });
   if (!outcome.ok) return jsonError(outcome.problem.status, outcome.problem.code, outcome.problem.message);
   const { run, joined } = outcome;
+  locals.auditTarget = run.docId;
+  locals.auditDetail = `runbook run ${run.id}${joined ? ' (joined)' : ''} on ${run.target}`;
   return json({ id: run.id, joined, status: run.status, url: `/runbook-runs/${run.id}`, events: `/api/runbook-runs/${run.id}/events` }, 202, { location: `/api/runbook-runs/${run.id}` });
 };
 

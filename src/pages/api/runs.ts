@@ -1,16 +1,19 @@
 import type { APIRoute } from 'astro';
-import { actorOf, json, jsonError, readJsonBody } from '../../lib/http/index.ts';
+import { json, jsonError, readJsonBody } from '../../lib/http/index.ts';
 
 /** Starts a run of a block named by id and hash, or joins the one already going. */
-export const POST: APIRoute = async ({ request, locals, clientAddress }) => {
+export const POST: APIRoute = async ({ request, locals }) => {
   const read = await readJsonBody(request);
   if (!read.ok) return jsonError(read.status, read.code, read.message);
   const outcome = await locals.core.runs.request(read.body, {
-    actor: actorOf(request, clientAddress),
+    actor: locals.principal.name,
+    actorRole: locals.principal.role,
     trigger: request.headers.get('x-runbook-trigger') === 'cli' ? 'cli' : 'manual',
   });
   if (!outcome.ok) return jsonError(outcome.problem.status, outcome.problem.code, outcome.problem.message);
   const { run, joined } = outcome;
+  locals.auditTarget = run.blockId;
+  locals.auditDetail = `run ${run.id}${joined ? ' (joined)' : ''} on ${run.target}`;
   return json({ id: run.id, joined, status: run.status, url: `/runs/${run.id}`, events: `/api/runs/${run.id}/events` }, 202, { location: `/api/runs/${run.id}` });
 };
 
