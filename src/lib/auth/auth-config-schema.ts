@@ -15,7 +15,7 @@ export const anonymousAccessSchema = z
       /** Requests from anywhere else. */
       remote: roleOrNoneSchema.default('none'),
     }),
-  ])
+  ], { error: `must be one of ${ROLES.join(', ')} or none, or { loopback: ROLE, remote: ROLE }` })
   .transform((value) => (typeof value === 'string' ? { loopback: value, remote: value } : value));
 
 /** A named API token for CI and scripts: only its SHA-256 is kept. */

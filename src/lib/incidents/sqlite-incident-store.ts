@@ -118,7 +118,7 @@ export class SqliteIncidentStore {
       type: row.type as IncidentEvent['type'],
       runId: row.run_id === null ? null : String(row.run_id),
       actor: row.actor === null ? null : String(row.actor),
-      actorRole: row.actor_role === null || row.actor_role === undefined ? null : String(row.actor_role),
+      ...(row.actor_role === null || row.actor_role === undefined ? {} : { actorRole: String(row.actor_role) }),
       text: row.text === null ? null : String(row.text),
       excerpt: row.excerpt === null ? null : String(row.excerpt),
     }));

@@ -110,7 +110,7 @@ export class RunService {
       message: null,
       variables: request.variables,
       actor: request.actor,
-      actorRole: request.actorRole ?? null,
+      ...(request.actorRole ? { actorRole: request.actorRole } : {}),
       trigger: request.trigger,
       createdAt: this.now(),
       startedAt: null,

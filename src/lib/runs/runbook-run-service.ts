@@ -75,7 +75,7 @@ export class RunbookRunService {
       message: null,
       variables: request.variables,
       actor: request.actor,
-      actorRole: request.actorRole ?? null,
+      ...(request.actorRole ? { actorRole: request.actorRole } : {}),
       trigger: request.trigger,
       keepGoing: request.keepGoing,
       createdAt: at,

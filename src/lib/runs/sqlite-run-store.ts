@@ -219,7 +219,8 @@ function fromRow(row: Row): RunRecord {
     message: row.message === null ? null : String(row.message),
     variables: JSON.parse(String(row.variables ?? '{}')) as Record<string, string>,
     actor: String(row.actor),
-    actorRole: row.actor_role === null || row.actor_role === undefined ? null : String(row.actor_role),
+    // Present only when known, so runs from before roles read back exactly as they were written.
+    ...(row.actor_role === null || row.actor_role === undefined ? {} : { actorRole: String(row.actor_role) }),
     trigger: row.trigger as RunRecord['trigger'],
     createdAt: String(row.created_at),
     startedAt: row.started_at === null ? null : String(row.started_at),

@@ -156,7 +156,7 @@ function fromRow(row: Row): RunbookRunRecord {
     message: text(row.message),
     variables: JSON.parse(String(row.variables)) as Record<string, string>,
     actor: String(row.actor),
-    actorRole: text(row.actor_role ?? null),
+    ...(row.actor_role === null || row.actor_role === undefined ? {} : { actorRole: String(row.actor_role) }),
     trigger: row.trigger as RunbookRunRecord['trigger'],
     keepGoing: Number(row.keep_going) === 1,
     createdAt: String(row.created_at),
