@@ -15,7 +15,8 @@ export function gateOperatorControls(): void {
       control.dataset.gated = 'true';
       control.disabled = true;
       control.title = reason;
-      if (control instanceof HTMLButtonElement) {
+      // Hidden controls (a cancel button with no run to cancel) are disabled without a note.
+      if (control instanceof HTMLButtonElement && !control.closest('[hidden]')) {
         const note = document.createElement('span');
         note.className = 'role-note small';
         note.textContent = reason;
