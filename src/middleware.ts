@@ -13,9 +13,10 @@ const core = startOnce(() => createCore(loadConfig(), { mode: 'server' }));
 // with the core; its sign-in URL can only be printed once the first request says where it is.
 let announced = false;
 function announceGeneratedToken(built: Core, origin: string): void {
-  if (announced || !built.generatedAdminToken) return;
+  if (announced) return;
   announced = true;
-  console.log(`runbook-live: sign in as admin at ${origin}/?token=${built.generatedAdminToken}`);
+  if (built.authProblem) console.error(`runbook-live: ${built.authProblem}`);
+  if (built.generatedAdminToken) console.log(`runbook-live: sign in as admin at ${origin}/?token=${built.generatedAdminToken}`);
 }
 
 export const onRequest = defineMiddleware(async (context, next) => {
