@@ -1,5 +1,5 @@
-/** What changes a page offers (Run, Run runbook, incident actions): they need the operator role. */
-const OPERATOR_CONTROLS = '.run-button, .row-run, .runbook-row-run, #run-all, .incident-actions button, .incident-actions input, .cancel-button, [data-needs-operator]';
+/** The controls that change something (Run, Run runbook, cancel, incident actions) carry this attribute: they need the operator role. */
+const OPERATOR_CONTROLS = '[data-needs-operator]';
 
 /**
  * Disables the controls the signed-in principal may not use, with the reason beside them.
