@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { handler, options } from '@astrojs/node/server.js';
+import { generateToken } from '../lib/auth/index.ts';
 import { BASELINE_SECURITY_HEADERS, LOCKED_DOWN_CSP } from '../lib/http/index.ts';
 
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -31,8 +32,18 @@ function start(): http.Server {
     process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
       ? https.createServer({ key: readFileSync(process.env.SERVER_KEY_PATH), cert: readFileSync(process.env.SERVER_CERT_PATH) }, listener)
       : http.createServer(listener);
+  // Like Jupyter: the admin's token is RUNBOOK_LIVE_TOKEN, or one made here, and the URL that
+  // signs in with it is printed as soon as the server listens, before anyone has to ask.
+  const tokenFromEnvironment = Boolean(process.env.RUNBOOK_LIVE_TOKEN);
+  if (!tokenFromEnvironment) process.env.RUNBOOK_LIVE_TOKEN = generateToken();
   server.listen(port, host, () => {
-    if (process.env.ASTRO_NODE_LOGGING !== 'disabled') console.log(`runbook-live listening on ${process.env.SERVER_CERT_PATH ? 'https' : 'http'}://${host}:${port}`);
+    const protocol = process.env.SERVER_CERT_PATH ? 'https' : 'http';
+    const address = server.address();
+    const listening = typeof address === 'object' && address ? address.port : port;
+    const reachable = ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const base = `${protocol}://${reachable}:${listening}/`;
+    if (process.env.ASTRO_NODE_LOGGING !== 'disabled') console.log(`runbook-live listening on ${base}`);
+    console.log(`runbook-live: sign in as admin at ${base}?token=${tokenFromEnvironment ? '<RUNBOOK_LIVE_TOKEN>' : process.env.RUNBOOK_LIVE_TOKEN}`);
   });
   return server;
 }

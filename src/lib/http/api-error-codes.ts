@@ -18,6 +18,11 @@ export const HTTP_ERROR_CODES = [
   'InvalidRunAllRequest',
   'RunbookRunNotFound',
   'RunbookRunAlreadyFinished',
+  'SignInRequired',
+  'RoleRequired',
+  'InvalidToken',
+  'CsrfTokenInvalid',
+  'InvalidAuditQuery',
 ] as const;
 
 /** Every `code` an API error body can carry: permanent PascalCase names, never reworded. */

@@ -1,5 +1,4 @@
 // The public face of src/lib/http: other domains and the pages import only this file.
-export * from './actor.ts';
 export * from './json-response.ts';
 export * from './origin-guard.ts';
 export * from './read-json-body.ts';
@@ -11,3 +10,5 @@ export * from './edge-guards.ts';
 export * from './security-headers.ts';
 export * from './start-rate-limiter.ts';
 export * from './rate-limited.ts';
+export * from './route-permissions.ts';
+export * from './auth-responses.ts';

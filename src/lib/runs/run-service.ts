@@ -68,7 +68,7 @@ export class RunService {
    * Starts a run from an untrusted request body that names a block by id and hash, checked
    * against the current docs exactly as `POST /api/runs` needs.
    */
-  async request(body: unknown, who: { actor: string; trigger: RunTrigger }): Promise<StartOutcome> {
+  async request(body: unknown, who: { actor: string; actorRole?: string | null; trigger: RunTrigger }): Promise<StartOutcome> {
     const parsed = parseStartRun(body, { set: await this.deps.docs.current(), catalog: this.deps.catalog, defaultTargets: this.deps.targets.names(), ...who });
     if (!parsed.ok) return parsed;
     // Joining adds nothing to the queue, so a full queue still lets a request join.
@@ -102,6 +102,7 @@ export class RunService {
       message: null,
       variables: request.variables,
       actor: request.actor,
+      ...(request.actorRole ? { actorRole: request.actorRole } : {}),
       trigger: request.trigger,
       createdAt: this.now(),
       startedAt: null,

@@ -50,7 +50,7 @@ export class RunbookRunService {
   }
 
   /** Starts a runbook run from an untrusted request body, validated as `POST /api/runbook-runs` needs. */
-  async request(body: unknown, who: { actor: string; trigger: RunTrigger }): Promise<StartRunbookOutcome> {
+  async request(body: unknown, who: { actor: string; actorRole?: string | null; trigger: RunTrigger }): Promise<StartRunbookOutcome> {
     const parsed = parseStartRunbook(body, { set: await this.deps.docs.current(), catalog: this.deps.catalog, defaultTargets: this.deps.defaultTargets, ...who });
     if (!parsed.ok) return parsed;
     const full = this.joinable(parsed.request) ? null : this.deps.runs.queueFull();
@@ -85,6 +85,7 @@ export class RunbookRunService {
       message: null,
       variables: request.variables,
       actor: request.actor,
+      ...(request.actorRole ? { actorRole: request.actorRole } : {}),
       trigger: request.trigger,
       keepGoing: request.keepGoing,
       createdAt: at,

@@ -12,6 +12,8 @@ export interface StartRunRequest {
   variables: Record<string, string>;
   target: string;
   actor: string;
+  /** The actor's role when they asked (null for the scheduler and the CLI). */
+  actorRole?: string | null;
   trigger: RunTrigger;
   /** Which version of the docs the request was made against (see `pinOf`). */
   pin?: RunPin;
@@ -67,7 +69,7 @@ export function findBlock(set: DocSet, catalog: ProcedureCatalog, blockId: strin
  */
 export function parseStartRun(
   body: unknown,
-  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; trigger: RunTrigger },
+  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; actorRole?: string | null; trigger: RunTrigger },
 ): { ok: true; request: StartRunRequest } | { ok: false; problem: RequestProblem } {
   const parsed = startRunBodySchema.safeParse(body);
   if (!parsed.success) return refuse(400, 'InvalidRunRequest', `The run request is invalid: ${formatZodIssues(parsed.error).join('; ')}`);
@@ -94,7 +96,7 @@ export function parseStartRun(
   if (!prepared.ok) return refuse(400, 'InvalidVariable', `With these variables the block cannot run: ${prepared.reason}`);
   return {
     ok: true,
-    request: { block, steps: prepared.steps, variables: prepared.variables, target, actor: context.actor, trigger: context.trigger, pin: pinOf(context.set, block) },
+    request: { block, steps: prepared.steps, variables: prepared.variables, target, actor: context.actor, actorRole: context.actorRole ?? null, trigger: context.trigger, pin: pinOf(context.set, block) },
   };
 }
 

@@ -51,6 +51,8 @@ export interface StartRunbookRequest {
   steps: PlannedStep[];
   keepGoing: boolean;
   actor: string;
+  /** The actor's role when they asked (null for the scheduler and the CLI). */
+  actorRole?: string | null;
   trigger: RunTrigger;
 }
 
@@ -80,7 +82,7 @@ export function runbookPlan(doc: DocRecord, catalog: ProcedureCatalog, defaultTa
  */
 export function parseStartRunbook(
   body: unknown,
-  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; trigger: RunTrigger },
+  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; actorRole?: string | null; trigger: RunTrigger },
 ): { ok: true; request: StartRunbookRequest } | { ok: false; problem: RunbookRequestProblem } {
   const parsed = startRunbookBodySchema.safeParse(body);
   if (!parsed.success) return refuse(400, 'InvalidRunbookRequest', `The runbook run request is invalid: ${formatZodIssues(parsed.error).join('; ')}`);
@@ -119,7 +121,7 @@ export function parseStartRunbook(
     }
     steps.push({ block, name: stepName(block), request: step.request });
   }
-  return { ok: true, request: { doc: { id: doc.id, title: doc.title }, planHash: plan.hash, target, variables: vars, steps, keepGoing, actor: context.actor, trigger: context.trigger } };
+  return { ok: true, request: { doc: { id: doc.id, title: doc.title }, planHash: plan.hash, target, variables: vars, steps, keepGoing, actor: context.actor, actorRole: context.actorRole ?? null, trigger: context.trigger } };
 }
 
 function refuse(status: RunbookRequestProblem['status'], code: StartRunbookProblemCode, message: string): { ok: false; problem: RunbookRequestProblem } {

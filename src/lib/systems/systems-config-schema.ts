@@ -66,7 +66,7 @@ export const runbookScheduleSchema = z.strictObject({
 });
 export type RunbookSchedule = z.infer<typeof runbookScheduleSchema>;
 
-/** The systems configuration file (`runbook-live.yaml`). */
+/** The systems configuration file (`runbook-live.yaml`); its `auth` section is the auth domain's `authConfigSchema`, read beside it. */
 export const systemsConfigSchema = z.strictObject({
   targets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'target names are lowercase letters, digits, _ and -'), targetConfigSchema)
     .default({ local: { url: 'unix:///var/run/docker.sock' } }),

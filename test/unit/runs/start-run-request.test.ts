@@ -8,6 +8,7 @@ import { docContentHash } from '../../../src/lib/docs/doc-content-hash.ts';
 import { execFileSync } from 'node:child_process';
 import type { SystemsConfig } from '../../../src/lib/systems/load-systems-config.ts';
 import type { DocSet } from '../../../src/lib/docs/doc-set.ts';
+import { defaultAuthConfig } from '../../../src/lib/auth/index.ts';
 import { doc, makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 
 let docs: TempDocs;
@@ -45,6 +46,7 @@ beforeEach(async () => {
     notifications: {},
     docs: { rules: {} },
     repo: {},
+    auth: { config: defaultAuthConfig(), problem: null },
   };
   catalog = new ProcedureCatalog(systems);
   set = await new DocsRepository(docs.dir).current();

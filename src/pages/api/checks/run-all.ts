@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { runAllBodySchema } from '../../../lib/dashboard/index.ts';
-import { actorOf, json, jsonError, problemResponse, rateLimitedResponse, readJsonBody } from '../../../lib/http/index.ts';
+import { json, jsonError, problemResponse, rateLimitedResponse, readJsonBody } from '../../../lib/http/index.ts';
 import { formatZodIssues } from '../../../lib/shared/index.ts';
 
 /**
@@ -8,8 +8,8 @@ import { formatZodIssues } from '../../../lib/shared/index.ts';
  * One Run all is one start for the rate limit (one click, bounded by the checks in the docs);
  * the queue cap bounds what it queues, and rows past it are skipped with the reason.
  */
-export const POST: APIRoute = async ({ locals, request, clientAddress }) => {
-  const actor = actorOf(request, clientAddress);
+export const POST: APIRoute = async ({ locals, request }) => {
+  const actor = locals.principal.name;
   const slot = locals.core.startLimiter.take(actor);
   if (!slot.ok) return rateLimitedResponse(slot, actor);
   const read = await readJsonBody(request, locals.bodyLimitBytes);
@@ -27,7 +27,8 @@ export const POST: APIRoute = async ({ locals, request, clientAddress }) => {
     slot.release();
     return problemResponse(full);
   }
-  const outcome = await locals.core.dashboard.runAll(body.data, actor);
+  const outcome = await locals.core.dashboard.runAll(body.data, actor, locals.principal.role);
+  locals.auditDetail = JSON.stringify(body.data);
   if (outcome.started.length === 0) slot.release();
   return json(outcome, 202);
 };
