@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, signIn } from '../support/browser.ts';
 import { freePort, startServer, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
 import { pollUntil } from '../support/poll.ts';
@@ -71,6 +71,8 @@ describe('the Content-Security-Policy', () => {
   it('blocks an inline script in a runbook page, and lets the page\'s own scripts run', async () => {
     const context = await browser.newContext();
     const { page, violations } = await watchedPage(context);
+    // Run needs an operator: sign in through the printed URL first.
+    await signIn(page, server);
     // The sanitizer strips the doc's raw script and handler; to test the second wall, the
     // page is served with an inline script added, under the server's own headers.
     await page.route(`${server.url}/docs/RUN-hostile`, async (route) => {

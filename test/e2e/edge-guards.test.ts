@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,8 +33,15 @@ let queueServer: RunningServer;
 let blocks: Map<string, string>;
 const slowRuns: string[] = [];
 
+// The rate limit is per actor, and the actor is who signed in: each actor of this file is a
+// named operator token of its own.
+const ACTORS = ['rate-test', 'someone-else', 'queue-test', 'headers-test', 'origin-test', 'chunked-test'];
+const tokenOf = (actor: string) => `guards-${actor}-0123456789abcdef`;
+const tokensYaml = ['auth:', '  tokens:', ...ACTORS.map((actor) => `    - { name: ${actor}, role: operator, sha256: ${createHash('sha256').update(tokenOf(actor)).digest('hex')} }`)].join('\n');
+
 function systemsYaml(extra: string): string {
   return [
+    tokensYaml,
     'targets:',
     '  local: { url: "unix:///var/run/docker.sock" }',
     '  nowhere: { url: "tcp://127.0.0.1:1" }',
@@ -51,7 +59,7 @@ function systemsYaml(extra: string): string {
  * operator, the credentials go in these headers, in one place.
  */
 function startRun(target: RunningServer, body: Record<string, unknown>, actor: string, route = '/api/runs'): Promise<Response> {
-  return fetch(`${target.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-runbook-actor': actor }, body: JSON.stringify(body) });
+  return fetch(`${target.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenOf(actor)}` }, body: JSON.stringify(body) });
 }
 
 beforeAll(async () => {
@@ -68,7 +76,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of slowRuns) await fetch(`${queueServer.url}/api/runs/${id}/cancel`, { method: 'POST' }).catch(() => {});
+  for (const id of slowRuns) await fetch(`${queueServer.url}/api/runs/${id}/cancel`, { method: 'POST', headers: queueServer.authHeaders() }).catch(() => {});
   if (slowRuns.length > 0) await pollUntil('the slow runs\' containers to be removed', async () => (await containersOfRuns(slowRuns)).length === 0, { timeoutMs: 30_000 });
   await server?.stop();
   await queueServer?.stop();
@@ -136,7 +144,7 @@ describe('the Origin check', () => {
   });
 
   it('lets the same origin through to the route', async () => {
-    const same = await rawRequest(`${server.url}/api/runs`, { method: 'POST', headers: { host: `runbooks.test`, origin: 'http://runbooks.test', 'content-type': 'application/json', 'x-runbook-actor': 'origin-test' }, body: JSON.stringify({ block: 'RUN-guards/none', hash: '0000000000000000' }) });
+    const same = await rawRequest(`${server.url}/api/runs`, { method: 'POST', headers: { host: `runbooks.test`, origin: 'http://runbooks.test', 'content-type': 'application/json', authorization: `Bearer ${tokenOf('origin-test')}` }, body: JSON.stringify({ block: 'RUN-guards/none', hash: '0000000000000000' }) });
     expect(same.status).toBe(404);
     expect(JSON.parse(same.body)).toMatchObject({ code: 'BlockNotFound' });
   });
@@ -155,7 +163,7 @@ describe('request body caps', () => {
   it('refuses a 1 MiB chunked body with 413 while reading it', async () => {
     const buffer = Buffer.from(mebibyte);
     const chunks = Array.from({ length: Math.ceil(buffer.length / 16_384) }, (_, i) => buffer.subarray(i * 16_384, (i + 1) * 16_384));
-    const response = await rawRequest(`${server.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'x-runbook-actor': 'chunked-test' }, chunks });
+    const response = await rawRequest(`${server.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', authorization: `Bearer ${tokenOf('chunked-test')}` }, chunks });
     expect(response.status).toBe(413);
     expect(JSON.parse(response.body)).toMatchObject({ code: 'PayloadTooLarge' });
   });
