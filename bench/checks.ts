@@ -112,7 +112,7 @@ try {
   async function post(vars: Record<string, string> = {}): Promise<string> {
     const response = await fetch(`${url}/api/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: server!.authHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify({ block: BLOCK, hash: block!.hash, vars }),
     });
     const body = (await response.json()) as { id: string; joined: boolean };

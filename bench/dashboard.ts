@@ -126,7 +126,7 @@ try {
   const post = async (blockId: string) => {
     const response = await fetch(`${server.url}/api/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: server.authHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify({ block: blockId, hash: hashes.get(blockId) }),
     });
     const body = (await response.json()) as { id: string; joined: boolean };

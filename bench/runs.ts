@@ -81,7 +81,7 @@ try {
     const t0 = nowMs();
     const response = await fetch(`${server.url}/api/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: server.authHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify({ block: `RUN-bench/${name}`, hash: blockHash(name) }),
     });
     const posted = (await response.json()) as { id: string };

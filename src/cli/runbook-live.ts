@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check-command.ts')).runCheckCommand,
   'docs-check': async () => (await import('./docs-check-command.ts')).runDocsCheckCommand,
   run: async () => (await import('./run-command.ts')).runRunCommand,
+  token: async () => (await import('./token-command.ts')).runTokenCommand,
 };
 
 const USAGE = `Usage: runbook-live <command> [options]
@@ -29,6 +30,8 @@ Commands:
         run whole runbooks, step by step in document order (exit 0 all passed, 1 a step failed)
   docs-check [DIR] [--json]
         validate a docs folder against its contract (exit 0 clean, 1 findings, 2 unreadable)
+  token create NAME --role viewer|operator|admin
+        mint a named API token: printed once, with the line to add under auth.tokens
 
 Run 'runbook-live <command> --help' for a command's options.`;
 

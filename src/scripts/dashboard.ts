@@ -1,6 +1,7 @@
 // Keeps the dashboard current without reloads: run events over SSE flip a row's status at
 // once, and after a run finishes the rows are refreshed from GET /api/checks.
 import type { Dashboard } from '../lib/dashboard/index.ts';
+import { changeHeaders } from './csrf.ts';
 import type { DashboardFrames } from '../lib/runs/index.ts';
 import { formatAge, formatDuration } from '../lib/shared/browser.ts';
 
@@ -35,7 +36,7 @@ export function setUpDashboard(): void {
       const row = button.closest<HTMLTableRowElement>('tr.check-row')!;
       const response = await fetch('/api/runs', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: changeHeaders(),
         body: JSON.stringify({ block: row.dataset.blockId, hash: row.dataset.hash, target: row.dataset.target }),
       });
       if (!response.ok) setStatus(row, row.dataset.status ?? 'failing', ((await response.json()) as { message: string }).message);
@@ -46,7 +47,7 @@ export function setUpDashboard(): void {
     const note = document.querySelector<HTMLElement>('#run-all-note')!;
     const response = await fetch('/api/checks/run-all', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: changeHeaders(),
       body: JSON.stringify(Object.fromEntries(new URLSearchParams(filters))),
     });
     const body = (await response.json()) as { started?: string[]; joined?: string[]; message?: string };

@@ -1,6 +1,7 @@
 // Browser side of the Run buttons: posts the block's id and hash (never a command), then
 // follows the run's Server-Sent Events into the panel under the block.
 import AnsiToHtml from 'ansi-to-html';
+import { changeHeaders } from './csrf.ts';
 import type { RunFrames, RunRecord } from '../lib/runs/index.ts';
 import { isFinal } from '../lib/runs/browser.ts';
 
@@ -40,7 +41,7 @@ async function startRun(block: HTMLElement, form: HTMLFormElement): Promise<void
   setState(panel, 'queued', 'starting…');
   const response = await fetch('/api/runs', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: changeHeaders(),
     body: JSON.stringify({ block: block.dataset.blockId, hash: block.dataset.blockHash, vars, ...(target ? { target } : {}) }),
   });
   const body = (await response.json()) as { id?: string; joined?: boolean; message?: string };
@@ -64,7 +65,7 @@ function follow(block: HTMLElement, runId: string, joined: boolean): void {
   link.href = `/runs/${runId}`;
   panel.dataset.runId = runId;
   cancel.hidden = false;
-  cancel.onclick = () => void fetch(`/api/runs/${runId}/cancel`, { method: 'POST' });
+  cancel.onclick = () => void fetch(`/api/runs/${runId}/cancel`, { method: 'POST', headers: changeHeaders(false) });
   if (joined) setState(panel, 'running', 'joined the run already in progress');
 
   const source = new EventSource(`/api/runs/${runId}/events`);

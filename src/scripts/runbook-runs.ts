@@ -2,6 +2,7 @@
 // hash the page showed (never a command), and the timeline page follows its runbook run's
 // Server-Sent Events, so each step's status changes as it happens.
 import type { RunbookRunFrames, RunbookRunRecord, RunbookStep } from '../lib/runs/index.ts';
+import { changeHeaders } from './csrf.ts';
 import { formatDuration } from '../lib/shared/browser.ts';
 
 /** Wires the Run runbook bar on a doc page and the per-runbook buttons on the dashboard. */
@@ -55,7 +56,7 @@ export function setUpRunbookButtons(root: ParentNode = document): void {
 type Started = { ok: true; url: string; joined: boolean } | { ok: false; message: string };
 
 async function startRunbook(body: { doc: string; hash: string; target?: string; keepGoing: boolean }): Promise<Started> {
-  const response = await fetch('/api/runbook-runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch('/api/runbook-runs', { method: 'POST', headers: changeHeaders(), body: JSON.stringify(body) });
   const answer = (await response.json()) as { url?: string; joined?: boolean; message?: string };
   return response.ok && answer.url ? { ok: true, url: answer.url, joined: answer.joined === true } : { ok: false, message: answer.message ?? `the server answered ${response.status}` };
 }
@@ -68,7 +69,7 @@ export function setUpRunbookTimeline(): void {
   const cancel = document.querySelector<HTMLButtonElement>('#runbook-cancel');
   cancel?.addEventListener('click', () => {
     cancel.disabled = true;
-    void fetch(`/api/runbook-runs/${id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    void fetch(`/api/runbook-runs/${id}/cancel`, { method: 'POST', headers: changeHeaders(), body: '{}' });
   });
   if (timeline.dataset.active !== 'true') return;
   const source = new EventSource(`/api/runbook-runs/${id}/events`);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, signIn } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { managedContainersFor, managedVolumesFor } from '../support/managed-containers.ts';
 import { ensureRunnerImage } from '../support/runner-image.ts';
@@ -20,6 +20,8 @@ beforeAll(async () => {
   server = await startServer({ DOCS_DIR: path.join(ROOT, 'content'), SYSTEMS_CONFIG: path.join(ROOT, 'runbook-live.yaml'), DATA_DIR: data });
   browser = await launchBrowser();
   page = await browser.newPage();
+  // Running needs the operator role: the page signs in as admin through the sign-in URL.
+  await signIn(page, server);
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, signIn } from '../support/browser.ts';
 import { startServer, warmUp, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
 import { expectNothingLeftOfRuns } from '../support/docker-leftovers.ts';
@@ -66,6 +66,8 @@ beforeAll(async () => {
   await warmUp(server.url, ['/dashboard', '/api/checks', '/api/events', '/api/checks/run-all', '/api/runs', '/api/runs/none', '/api/runs/none/events', '/incidents', '/incidents/INC-0', '/docs/RUN-demo', '/runs']);
   browser = await launchBrowser();
   page = await browser.newPage();
+  // Running needs the operator role: the page signs in as admin through the sign-in URL.
+  await signIn(page, server);
 });
 
 afterAll(async () => {

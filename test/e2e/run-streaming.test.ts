@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, signIn } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
 import { managedContainersFor } from '../support/managed-containers.ts';
@@ -32,6 +32,8 @@ beforeAll(async () => {
   server = await startServer({ DOCS_DIR: docs.dir, DATA_DIR: path.join(work, 'data'), SYSTEMS_CONFIG: path.join(work, 'systems.yaml') });
   browser = await launchBrowser();
   page = await browser.newPage();
+  // Running needs the operator role: the page signs in as admin through the sign-in URL.
+  await signIn(page, server);
 });
 
 afterAll(async () => {

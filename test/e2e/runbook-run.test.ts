@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, signIn } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { doc, makeTempDocs, type TempDocs } from '../support/temp-docs.ts';
 import { expectNothingLeftOfRuns } from '../support/docker-leftovers.ts';
@@ -45,6 +45,8 @@ beforeAll(async () => {
   server = await startServer({ DOCS_DIR: docs.dir, DATA_DIR: path.join(work, 'data'), SYSTEMS_CONFIG: path.join(work, 'systems.yaml') });
   browser = await launchBrowser();
   page = await browser.newPage();
+  // Running needs the operator role: the page signs in as admin through the sign-in URL.
+  await signIn(page, server);
 });
 
 afterAll(async () => {
@@ -154,11 +156,11 @@ describe('Run runbook', () => {
   });
 
   it('refuses a runbook request from another origin, or that is not JSON', async () => {
-    const cross = await fetch(`${server.url}/api/runbook-runs`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ doc: 'RUN-demo', hash: '0000000000000000' }) });
+    const cross = await fetch(`${server.url}/api/runbook-runs`, { method: 'POST', headers: server.authHeaders({ 'content-type': 'application/json', origin: 'https://evil.example' }), body: JSON.stringify({ doc: 'RUN-demo', hash: '0000000000000000' }) });
     expect(cross.status).toBe(403);
-    const form = await fetch(`${server.url}/api/runbook-runs`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'doc=RUN-demo' });
+    const form = await fetch(`${server.url}/api/runbook-runs`, { method: 'POST', headers: server.authHeaders({ 'content-type': 'application/x-www-form-urlencoded' }), body: 'doc=RUN-demo' });
     expect(form.status).toBe(415);
-    const stale = await fetch(`${server.url}/api/runbook-runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ doc: 'RUN-demo', hash: '0000000000000000' }) });
+    const stale = await fetch(`${server.url}/api/runbook-runs`, { method: 'POST', headers: server.authHeaders({ 'content-type': 'application/json' }), body: JSON.stringify({ doc: 'RUN-demo', hash: '0000000000000000' }) });
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ code: 'RunbookChanged' });
   });

@@ -71,7 +71,7 @@ async function runToEnd(blockId: string): Promise<Run> {
   const row = (await checks()).find((r) => r.blockId === blockId)!;
   const response = await fetch(`${server.url}/api/runs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: server.authHeaders({ 'content-type': 'application/json' }),
     body: JSON.stringify({ block: row.blockId, hash: row.hash, target: row.target }),
   });
   expect(response.status).toBe(202);

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The flags this machine needs: no sandbox as root, and no calls home on a closed network. */
 export const CHROMIUM_ARGS = [
@@ -14,4 +14,15 @@ export const CHROMIUM_ARGS = [
 /** Launches Debian's Chromium; tests never download a browser of their own. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Signs a page in through the sign-in URL, as a person opening the printed link would: the
+ * server sets its session cookie and redirects to the same page without the token. With no
+ * token given, the server's admin token is used.
+ */
+export async function signIn(page: Page, server: { url: string; token: string | null }, token: string | null = server.token): Promise<void> {
+  if (!token) throw new Error('signIn: this server has no known token; pass one');
+  const response = await page.goto(`${server.url}/?token=${encodeURIComponent(token)}`);
+  if (!response?.ok() || page.url().includes('token=')) throw new Error(`signing in failed: ${response?.status()} at ${page.url()}`);
 }

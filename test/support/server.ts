@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { pollUntil } from './poll.ts';
@@ -12,6 +13,10 @@ const ENTRY = path.join(process.env.RUNBOOK_LIVE_TEST_BUILD ?? path.join(ROOT, '
 export interface RunningServer {
   url: string;
   port: number;
+  /** The admin token it was started with (RUNBOOK_LIVE_TOKEN); null when the server made its own (pass `RUNBOOK_LIVE_TOKEN: ''`). */
+  token: string | null;
+  /** `Authorization: Bearer <admin token>`, plus any other headers given: for requests that change something. */
+  authHeaders(extra?: Record<string, string>): Record<string, string>;
   process: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -38,9 +43,11 @@ export async function startServer(env: Record<string, string>, port?: number, op
   const ready = options.ready ?? ((status: number) => status < 500);
   const chosen = port ?? (await freePort());
   let log = '';
+  // Every server gets an admin token of its own unless the test asks the server to make one.
+  const token = env.RUNBOOK_LIVE_TOKEN === '' ? null : (env.RUNBOOK_LIVE_TOKEN ?? `test-${randomBytes(16).toString('hex')}`);
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(chosen), ASTRO_TELEMETRY_DISABLED: '1', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(chosen), ASTRO_TELEMETRY_DISABLED: '1', ...env, RUNBOOK_LIVE_TOKEN: token ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (log += chunk));
@@ -65,6 +72,8 @@ export async function startServer(env: Record<string, string>, port?: number, op
   return {
     url,
     port: chosen,
+    token,
+    authHeaders: (extra = {}) => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra }),
     process: child,
     output: () => log,
     stop: (signal = 'SIGTERM') =>

@@ -1,7 +1,10 @@
 import path from 'node:path';
+import { AuditLog } from '../audit/index.ts';
+import { Authenticator, generateToken, loadOrCreateSigningKey } from '../auth/index.ts';
 import type { AppConfig } from '../config/index.ts';
 import { DashboardService } from '../dashboard/index.ts';
 import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
+import { SlidingWindowLimiter } from '../http/index.ts';
 import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
 import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
@@ -32,12 +35,25 @@ export interface Core {
   runs: RunService;
   /** Whole runbooks run step by step, each step a run of `runs`. */
   runbooks: RunbookRunService;
+  /** Run starts per actor per minute (`runs.start_rate_per_minute`), kept for the life of the server. */
+  startLimiter: SlidingWindowLimiter;
   incidents: IncidentService;
   dashboard: DashboardService;
   health: TargetHealthMonitor;
   scheduler: Scheduler;
   /** Starts whole runbooks that declare an interval. */
   runbookScheduler: RunbookScheduler;
+  /** Who a request is: tokens, session cookies, trusted proxies, the anonymous rule. */
+  auth: Authenticator;
+  /** Why the `auth` section could not be used (then only the admin token signs in). */
+  authProblem: string | null;
+  /**
+   * The admin token when this process made it up (RUNBOOK_LIVE_TOKEN unset and no launcher
+   * passed one): the server prints its sign-in URL. Null when it came from the environment.
+   */
+  generatedAdminToken: string | null;
+  /** Every attempted change, allowed or refused; `audit.record({...})` adds one. */
+  audit: AuditLog;
   /** Rendered doc pages; null in `cli` mode, which renders nothing. */
   pages: RenderedDocCache | null;
   /** Starts what a server does in the background (recovery's clean-up, probes, schedules); later calls do nothing. */
@@ -76,7 +92,11 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const pages = server ? new RenderedDocCache(() => createPooledMarkdownRenderer({ timeoutMs: systems.docs.render_timeout_ms }), { repoUrl: systems.repo.url ?? null }) : null;
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
-  const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes });
+  const generatedAdminToken = config.adminToken ? null : generateToken();
+  const auth = new Authenticator({ config: systems.auth.config, adminToken: config.adminToken ?? generatedAdminToken!, key: loadOrCreateSigningKey(config.dataDir) });
+  const audit = new AuditLog({ database: store.database, retentionDays: systems.auth.config.audit.retention_days, ...(options.warn ? { warn: options.warn } : {}) });
+  const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes, queueLimit: systems.runs.queue_limit });
+  const startLimiter = new SlidingWindowLimiter({ limit: systems.runs.start_rate_per_minute, windowMs: 60_000 });
   const runbooks = new RunbookRunService({ store: new SqliteRunbookRunStore(store.database), runs, runEvents: events, docs, catalog, defaultTargets: targets.names() });
   // Work that talks to the engines (recovery's clean-up, probes, schedules) waits for
   // `startBackground()`: the server calls it once its first response is rendered, so that
@@ -114,6 +134,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
       setImmediate(() => {
         if (closed) return;
         health.start();
+        audit.start();
         scheduler.start();
         runbookScheduler.start();
       });
@@ -130,11 +151,16 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     targets,
     runs,
     runbooks,
+    startLimiter,
     incidents,
     dashboard,
     health,
     scheduler,
     runbookScheduler,
+    auth,
+    authProblem: systems.auth.problem,
+    generatedAdminToken,
+    audit,
     pages,
     startBackground: () => startBackground(),
     close: () =>
@@ -144,6 +170,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         scheduler.stop();
         runbookScheduler.stop();
         health.stop();
+        audit.stop();
         unsubscribe();
         // Runbook runs first: draining runs alone would let a runbook start its next step.
         await runbooks.drain();
@@ -170,6 +197,6 @@ function readSystems(file: string): { systems: SystemsConfig; systemsProblem: st
   } catch (error) {
     if (!(error instanceof InvalidSystemsConfigError)) throw error;
     // Docs stay readable; every block shows as manual until the file is fixed.
-    return { systems: defaultSystemsConfig(file), systemsProblem: error.message };
+    return { systems: defaultSystemsConfig(file, error.auth), systemsProblem: error.message };
   }
 }

@@ -12,10 +12,12 @@ export const appConfigSchema = z.object({
   SYSTEMS_CONFIG: z.string().min(1).default('./runbook-live.yaml'),
   /** The repository the docs folder is in, when it is not the nearest folder above it holding `.git`. */
   REPO_DIR: z.string().min(1).optional(),
+  /** The admin's sign-in token; without it the server makes one and prints the sign-in URL. */
+  RUNBOOK_LIVE_TOKEN: z.string().min(16, 'must be at least 16 characters; `openssl rand -hex 32` makes a good one').optional(),
 });
 
 /** Resolved configuration: absolute paths. */
-export type AppConfig = { docsDir: string; dataDir: string; systemsConfig: string; repoDir?: string | null };
+export type AppConfig = { docsDir: string; dataDir: string; systemsConfig: string; repoDir?: string | null; adminToken?: string | null };
 
 /** The environment is invalid; the message names each variable and what it must be. */
 export class InvalidConfigError extends Error {
@@ -35,5 +37,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(cwd, parsed.data.DATA_DIR),
     systemsConfig: path.resolve(cwd, parsed.data.SYSTEMS_CONFIG),
     repoDir: parsed.data.REPO_DIR ? path.resolve(cwd, parsed.data.REPO_DIR) : null,
+    adminToken: parsed.data.RUNBOOK_LIVE_TOKEN ?? null,
   };
 }

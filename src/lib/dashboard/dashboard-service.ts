@@ -75,9 +75,9 @@ export class DashboardService {
   }
 
   /** Queues every runnable check matching the filters, joining runs already going. */
-  async runAll(filters: DashboardFilters, actor: string): Promise<ReturnType<typeof startRows>> {
+  async runAll(filters: DashboardFilters, actor: string, actorRole: string | null = null): Promise<ReturnType<typeof startRows>> {
     const dashboard = await this.load(filters);
-    return startRows(dashboard.rows, await this.deps.docs.current(), this.deps.catalog, this.deps.runs, actor);
+    return startRows(dashboard.rows, await this.deps.docs.current(), this.deps.catalog, this.deps.runs, actor, actorRole);
   }
 
   /** When each doc's runnable blocks last passed, for every doc at once (one statistics query). */

@@ -13,8 +13,8 @@ export const runAllBodySchema = z.strictObject({
   status: z.string().min(1).optional(),
 });
 
-/** Queues a run for each runnable row, in row order, joining runs already going. */
-export function startRows(rows: CheckRow[], set: DocSet, catalog: ProcedureCatalog, runs: RunService, actor: string) {
+/** Queues a run for each runnable row, in row order, joining runs already going; rows past a full queue are skipped with the reason. */
+export function startRows(rows: CheckRow[], set: DocSet, catalog: ProcedureCatalog, runs: RunService, actor: string, actorRole: string | null = null) {
   const started: string[] = [];
   const joined: string[] = [];
   const skipped: Array<{ key: string; reason: string }> = [];
@@ -25,7 +25,12 @@ export function startRows(rows: CheckRow[], set: DocSet, catalog: ProcedureCatal
       skipped.push({ key: row.key, reason: prepared && !prepared.ok ? prepared.reason : 'the block is gone' });
       continue;
     }
-    const { run, joined: wasJoined } = runs.start({ block, steps: prepared.steps, variables: prepared.variables, target: row.target, actor, trigger: 'run-all' });
+    const full = runs.queueFull();
+    if (full) {
+      skipped.push({ key: row.key, reason: full.message });
+      continue;
+    }
+    const { run, joined: wasJoined } = runs.start({ block, steps: prepared.steps, variables: prepared.variables, target: row.target, actor, actorRole, trigger: 'run-all' });
     (wasJoined ? joined : started).push(run.id);
   }
   return { started, joined, skipped };

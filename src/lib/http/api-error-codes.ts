@@ -3,6 +3,9 @@ import type { StartRunbookProblemCode, StartRunProblemCode } from '../runs/index
 /** The codes the HTTP edge itself answers with. */
 export const HTTP_ERROR_CODES = [
   'CrossOriginRefused',
+  'MisdirectedRequest',
+  'PayloadTooLarge',
+  'RateLimited',
   'UnsupportedMediaType',
   'InvalidJson',
   'StartupFailed',
@@ -15,6 +18,11 @@ export const HTTP_ERROR_CODES = [
   'InvalidRunAllRequest',
   'RunbookRunNotFound',
   'RunbookRunAlreadyFinished',
+  'SignInRequired',
+  'RoleRequired',
+  'InvalidToken',
+  'CsrfTokenInvalid',
+  'InvalidAuditQuery',
 ] as const;
 
 /** Every `code` an API error body can carry: permanent PascalCase names, never reworded. */

@@ -33,6 +33,8 @@ export interface IncidentEvent {
   type: 'opened' | 'failed-again' | 'acknowledged' | 'note' | 'resolved' | 'auto-resolved';
   runId: string | null;
   actor: string | null;
+  /** The actor's role then; null for the system's own events and events from before roles. */
+  actorRole?: string | null;
   text: string | null;
   /** The last lines of the failing run's log. */
   excerpt: string | null;

@@ -97,23 +97,23 @@ export class IncidentService {
   }
 
   /** Acknowledges an open incident. */
-  acknowledge(id: string, actor: string): Incident | null {
+  acknowledge(id: string, actor: string, actorRole: string | null = null): Incident | null {
     const incident = this.deps.incidents.get(id);
     if (!incident || incident.status !== 'open') return incident;
-    return this.deps.incidents.record(id, { at: now(), type: 'acknowledged', runId: null, actor, text: null, excerpt: null }, { status: 'acknowledged', acknowledgedBy: actor });
+    return this.deps.incidents.record(id, { at: now(), type: 'acknowledged', runId: null, actor, actorRole, text: null, excerpt: null }, { status: 'acknowledged', acknowledgedBy: actor });
   }
 
   /** Adds a note to the timeline. */
-  note(id: string, actor: string, text: string): Incident | null {
+  note(id: string, actor: string, text: string, actorRole: string | null = null): Incident | null {
     if (!this.deps.incidents.get(id)) return null;
-    return this.deps.incidents.record(id, { at: now(), type: 'note', runId: null, actor, text, excerpt: null }, {});
+    return this.deps.incidents.record(id, { at: now(), type: 'note', runId: null, actor, actorRole, text, excerpt: null }, {});
   }
 
   /** Resolves an incident by hand. */
-  resolve(id: string, actor: string, text: string | null): Incident | null {
+  resolve(id: string, actor: string, text: string | null, actorRole: string | null = null): Incident | null {
     const incident = this.deps.incidents.get(id);
     if (!incident || incident.status === 'resolved') return incident;
-    const resolved = this.deps.incidents.record(id, { at: now(), type: 'resolved', runId: null, actor, text, excerpt: null }, { status: 'resolved', resolvedAt: now() });
+    const resolved = this.deps.incidents.record(id, { at: now(), type: 'resolved', runId: null, actor, actorRole, text, excerpt: null }, { status: 'resolved', resolvedAt: now() });
     void this.notify('incident.resolved', resolved);
     return resolved;
   }

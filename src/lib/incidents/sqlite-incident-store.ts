@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS incident_events (
   actor TEXT,
   text TEXT,
   excerpt TEXT,
+  actor_role TEXT,
   PRIMARY KEY (incident_seq, seq)
 ) WITHOUT ROWID;
 `;
@@ -55,6 +56,9 @@ export class SqliteIncidentStore {
   constructor(db: DatabaseSync) {
     this.db = db;
     this.db.exec(SCHEMA);
+    // Databases from before roles gain the column; their events read it as null.
+    const present = (this.db.prepare('PRAGMA table_info(incident_events)').all() as Row[]).some((column) => column.name === 'actor_role');
+    if (!present) this.db.exec('ALTER TABLE incident_events ADD COLUMN actor_role TEXT');
   }
 
   /** The open (or acknowledged) incident for a key, if there is one. */
@@ -114,6 +118,7 @@ export class SqliteIncidentStore {
       type: row.type as IncidentEvent['type'],
       runId: row.run_id === null ? null : String(row.run_id),
       actor: row.actor === null ? null : String(row.actor),
+      ...(row.actor_role === null || row.actor_role === undefined ? {} : { actorRole: String(row.actor_role) }),
       text: row.text === null ? null : String(row.text),
       excerpt: row.excerpt === null ? null : String(row.excerpt),
     }));
@@ -154,8 +159,8 @@ export class SqliteIncidentStore {
     const seq = seqOf(id);
     const next = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM incident_events WHERE incident_seq = ?').get(seq) as Row).next;
     this.db
-      .prepare('INSERT INTO incident_events (incident_seq, seq, at, type, run_id, actor, text, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(seq, Number(next), event.at, event.type, event.runId, event.actor, event.text, event.excerpt);
+      .prepare('INSERT INTO incident_events (incident_seq, seq, at, type, run_id, actor, actor_role, text, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(seq, Number(next), event.at, event.type, event.runId, event.actor, event.actorRole ?? null, event.text, event.excerpt);
   }
 
   private transaction<T>(work: () => T): T {

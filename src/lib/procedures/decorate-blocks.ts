@@ -82,7 +82,7 @@ function runBar(block: ProcedureBlock, copy: ElementContent): ElementContent {
     h('span', { className: ['block-steps'], title: block.steps.map(describeStep).join('\n') }, block.steps.map(stepLabel).join(' → ')),
     h('form', { className: ['run-form'] }, [
       ...(fields.length > 0 ? [h('details', { className: ['run-vars'] }, [h('summary', 'variables'), ...fields])] : []),
-      h('button', { type: 'submit', className: ['run-button'] }, 'Run'),
+      h('button', { type: 'submit', className: ['run-button'], dataNeedsOperator: '' }, 'Run'),
     ]),
     copy,
   ]);
@@ -112,7 +112,7 @@ function outputPanel(): ElementContent {
       h('span', { className: ['run-state'], 'data-status': 'queued' }, 'queued'),
       h('span', { className: ['run-note'] }),
       h('a', { className: ['run-link'], href: '#' }, 'permalink'),
-      h('button', { type: 'button', className: ['cancel-button'] }, 'Cancel'),
+      h('button', { type: 'button', className: ['cancel-button'], dataNeedsOperator: '' }, 'Cancel'),
     ]),
     h('pre', { className: ['run-output'], 'aria-live': 'polite' }),
   ]);

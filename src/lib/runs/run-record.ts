@@ -20,6 +20,8 @@ export const runRecordSchema = z.object({
   message: z.string().nullable(),
   variables: z.record(z.string(), z.string()),
   actor: z.string(),
+  /** The actor's role when they started it; null for the scheduler, the CLI and runs from before roles. */
+  actorRole: z.string().nullable().optional(),
   trigger: z.enum(RUN_TRIGGERS),
   createdAt: z.string(),
   startedAt: z.string().nullable(),

@@ -7,30 +7,15 @@ import { allRunsStream } from './all-runs-stream.ts';
 import { executeSteps, type StepExecutor } from './execute-steps.ts';
 import { RunLog } from './run-log.ts';
 import { RunQueue } from './run-queue.ts';
+import { queueFullProblem, type QueueFullProblem } from './queue-limit.ts';
 import { isFinal, transition, type LogLine, type RunRecord, type RunTrigger } from './run-record.ts';
 import { runEventStream } from './run-event-stream.ts';
 import type { RunEvents } from './run-events.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
 import type { BlockTargetStats } from './sqlite-run-stats.ts';
-import { parseStartRun, type RequestProblem } from './start-run-request.ts';
+import { parseStartRun, type RequestProblem, type StartRunRequest } from './start-run-request.ts';
 
-/** A run to start: the block, what to execute, and who asked. */
-export interface StartRunRequest {
-  block: ProcedureBlock;
-  steps: ExecutableStep[];
-  variables: Record<string, string>;
-  target: string;
-  actor: string;
-  trigger: RunTrigger;
-  /** Which version of the docs the request was made against (see `pinOf`). */
-  pin?: RunPin;
-}
-
-/** The doc version a run is pinned to; the block's own hash is on the block. */
-export interface RunPin {
-  docHash: string | null;
-  docsCommit: string | null;
-}
+export type { RunPin, StartRunRequest } from './start-run-request.ts';
 
 /** Collaborators and limits, built once per server. */
 export interface RunServiceDeps {
@@ -42,6 +27,8 @@ export interface RunServiceDeps {
   catalog: ProcedureCatalog;
   concurrency: number;
   logLimitBytes: number;
+  /** Runs allowed to wait in the queue; a request that would queue one more is refused (429). Unlimited when absent. */
+  queueLimit?: number;
   now?: () => Date;
   /** How a block's steps are executed; the Docker-backed `executeSteps` unless a test passes its own. */
   execute?: StepExecutor;
@@ -81,10 +68,18 @@ export class RunService {
    * Starts a run from an untrusted request body that names a block by id and hash, checked
    * against the current docs exactly as `POST /api/runs` needs.
    */
-  async request(body: unknown, who: { actor: string; trigger: RunTrigger }): Promise<StartOutcome> {
+  async request(body: unknown, who: { actor: string; actorRole?: string | null; trigger: RunTrigger }): Promise<StartOutcome> {
     const parsed = parseStartRun(body, { set: await this.deps.docs.current(), catalog: this.deps.catalog, defaultTargets: this.deps.targets.names(), ...who });
     if (!parsed.ok) return parsed;
+    // Joining adds nothing to the queue, so a full queue still lets a request join.
+    const full = this.going(joinKey(parsed.request)) ? null : this.queueFull();
+    if (full) return { ok: false, problem: full };
     return { ok: true, ...this.start(parsed.request) };
+  }
+
+  /** The refusal for a new request while `queueLimit` runs already wait (see `queueFullProblem`), or null when there is room. */
+  queueFull(): QueueFullProblem | null {
+    return queueFullProblem(this.queue.size, this.deps.queueLimit);
   }
 
   /** Queues a run, or joins the one already active for this block and target. */
@@ -92,9 +87,8 @@ export class RunService {
     // Joining is only right when the same text would run the same way: same block, hash,
     // target and variables. Anything else is a different run and queues on its own.
     const key = joinKey(request);
-    const activeId = this.active.get(key);
-    const activeRun = activeId ? this.deps.store.getRun(activeId) : null;
-    if (activeRun && !isFinal(activeRun.status)) return { run: activeRun, joined: true };
+    const activeRun = this.going(key);
+    if (activeRun) return { run: activeRun, joined: true };
 
     const run: RunRecord = {
       id: randomUUID(),
@@ -108,6 +102,7 @@ export class RunService {
       message: null,
       variables: request.variables,
       actor: request.actor,
+      ...(request.actorRole ? { actorRole: request.actorRole } : {}),
       trigger: request.trigger,
       createdAt: this.now(),
       startedAt: null,
@@ -309,6 +304,12 @@ export class RunService {
     const finished = this.deps.store.updateRun(run.id, { ...patch, finishedAt: this.now() });
     this.deps.events.publish(run.id, { type: 'finished', run: finished });
     return finished;
+  }
+
+  /** The run queued or running for a join key, if any. */
+  private going(key: string): RunRecord | null {
+    const run = this.deps.store.getRun(this.active.get(key) ?? '');
+    return run && !isFinal(run.status) ? run : null;
   }
 
   private forget(key: string, runId: string): void {

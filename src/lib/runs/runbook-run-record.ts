@@ -45,6 +45,8 @@ export const runbookRunRecordSchema = z.object({
   message: z.string().nullable(),
   variables: z.record(z.string(), z.string()),
   actor: z.string(),
+  /** The actor's role when they started it; null for the scheduler, the CLI and runs from before roles. */
+  actorRole: z.string().nullable().optional(),
   trigger: z.enum(RUN_TRIGGERS),
   /** Whether later steps still ran after one failed. */
   keepGoing: z.boolean(),

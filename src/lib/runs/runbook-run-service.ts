@@ -15,7 +15,7 @@ import { parseStartRunbook, type RunbookRequestProblem, type StartRunbookRequest
 export interface RunbookRunServiceDeps {
   store: RunbookRunStore;
   /** Steps run through the run service, so each is an ordinary run: queued, logged, with incidents. */
-  runs: Pick<RunService, 'start' | 'cancel' | 'waitFor'>;
+  runs: Pick<RunService, 'start' | 'cancel' | 'waitFor' | 'queueFull'>;
   /** The step runs' events, to show a step running the moment its run starts. */
   runEvents: RunEvents;
   docs: { current(): Promise<DocSet> };
@@ -50,19 +50,29 @@ export class RunbookRunService {
   }
 
   /** Starts a runbook run from an untrusted request body, validated as `POST /api/runbook-runs` needs. */
-  async request(body: unknown, who: { actor: string; trigger: RunTrigger }): Promise<StartRunbookOutcome> {
+  async request(body: unknown, who: { actor: string; actorRole?: string | null; trigger: RunTrigger }): Promise<StartRunbookOutcome> {
     const parsed = parseStartRunbook(body, { set: await this.deps.docs.current(), catalog: this.deps.catalog, defaultTargets: this.deps.defaultTargets, ...who });
     if (!parsed.ok) return parsed;
+    const full = this.joinable(parsed.request) ? null : this.deps.runs.queueFull();
+    if (full) return { ok: false, problem: full };
     return { ok: true, ...this.start(parsed.request) };
+  }
+
+  /** The runbook run going for the same runbook, target and variables, if any. */
+  private joinable(request: StartRunbookRequest): RunbookRunRecord | null {
+    const key = joinKey(request);
+    for (const [id, active] of this.active) {
+      const run = active.key === key ? this.deps.store.get(id) : null;
+      if (run && !isFinal(run.status)) return run;
+    }
+    return null;
   }
 
   /** Starts a runbook run, or joins the one already going for the same runbook, target and variables. */
   start(request: StartRunbookRequest): { run: RunbookRunRecord; joined: boolean } {
     const key = joinKey(request);
-    for (const [id, active] of this.active) {
-      const run = active.key === key ? this.deps.store.get(id) : null;
-      if (run && !isFinal(run.status)) return { run, joined: true };
-    }
+    const going = this.joinable(request);
+    if (going) return { run: going, joined: true };
     const at = this.now();
     const run: RunbookRunRecord = {
       id: randomUUID(),
@@ -75,6 +85,7 @@ export class RunbookRunService {
       message: null,
       variables: request.variables,
       actor: request.actor,
+      ...(request.actorRole ? { actorRole: request.actorRole } : {}),
       trigger: request.trigger,
       keepGoing: request.keepGoing,
       createdAt: at,

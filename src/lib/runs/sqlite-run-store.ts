@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS runs (
   log_truncated INTEGER NOT NULL DEFAULT 0,
   image_digest TEXT,
   doc_hash TEXT,
-  docs_commit TEXT
+  docs_commit TEXT,
+  actor_role TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_block ON runs (block_id, created_at DESC);
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
@@ -56,6 +57,7 @@ const COLUMNS: Record<keyof Omit<RunRecord, 'id'>, string> = {
   message: 'message',
   variables: 'variables',
   actor: 'actor',
+  actorRole: 'actor_role',
   trigger: 'trigger',
   createdAt: 'created_at',
   startedAt: 'started_at',
@@ -72,7 +74,7 @@ const COLUMNS: Record<keyof Omit<RunRecord, 'id'>, string> = {
 
 // Columns added after the first release, with their types: a data folder from an older
 // version gains them on open, and its existing runs read them as null.
-const ADDED_COLUMNS: Record<string, string> = { image_digest: 'TEXT', doc_hash: 'TEXT', docs_commit: 'TEXT' };
+const ADDED_COLUMNS: Record<string, string> = { image_digest: 'TEXT', doc_hash: 'TEXT', docs_commit: 'TEXT', actor_role: 'TEXT' };
 
 type Row = Record<string, string | number | null>;
 
@@ -217,6 +219,8 @@ function fromRow(row: Row): RunRecord {
     message: row.message === null ? null : String(row.message),
     variables: JSON.parse(String(row.variables ?? '{}')) as Record<string, string>,
     actor: String(row.actor),
+    // Present only when known, so runs from before roles read back exactly as they were written.
+    ...(row.actor_role === null || row.actor_role === undefined ? {} : { actorRole: String(row.actor_role) }),
     trigger: row.trigger as RunRecord['trigger'],
     createdAt: String(row.created_at),
     startedAt: row.started_at === null ? null : String(row.started_at),

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS runbook_runs (
   created_at TEXT NOT NULL,
   started_at TEXT,
   finished_at TEXT,
-  steps TEXT NOT NULL
+  steps TEXT NOT NULL,
+  actor_role TEXT
 );
 CREATE INDEX IF NOT EXISTS runbook_runs_doc ON runbook_runs (doc_id, target, created_at DESC);
 CREATE INDEX IF NOT EXISTS runbook_runs_status ON runbook_runs (status);
@@ -37,6 +38,7 @@ const COLUMNS: Record<keyof Omit<RunbookRunRecord, 'id'>, string> = {
   message: 'message',
   variables: 'variables',
   actor: 'actor',
+  actorRole: 'actor_role',
   trigger: 'trigger',
   keepGoing: 'keep_going',
   createdAt: 'created_at',
@@ -76,6 +78,9 @@ export class SqliteRunbookRunStore implements RunbookRunStore {
   constructor(db: DatabaseSync) {
     this.db = db;
     this.db.exec(SCHEMA);
+    // Databases from before roles gain the column; their runbook runs read it as null.
+    const present = (this.db.prepare('PRAGMA table_info(runbook_runs)').all() as Row[]).some((column) => column.name === 'actor_role');
+    if (!present) this.db.exec('ALTER TABLE runbook_runs ADD COLUMN actor_role TEXT');
   }
 
   insert(run: RunbookRunRecord): void {
@@ -151,6 +156,7 @@ function fromRow(row: Row): RunbookRunRecord {
     message: text(row.message),
     variables: JSON.parse(String(row.variables)) as Record<string, string>,
     actor: String(row.actor),
+    ...(row.actor_role === null || row.actor_role === undefined ? {} : { actorRole: String(row.actor_role) }),
     trigger: row.trigger as RunbookRunRecord['trigger'],
     keepGoing: Number(row.keep_going) === 1,
     createdAt: String(row.created_at),

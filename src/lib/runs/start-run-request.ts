@@ -1,10 +1,29 @@
 import { z } from 'zod';
 import { docContentHash, gitHead, type DocSet } from '../docs/index.ts';
-import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
+import type { ExecutableStep, ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
 import { blockIdParts, validateImageReference } from '../procedures/index.ts';
 import { formatZodIssues } from '../shared/index.ts';
-import type { RunPin, StartRunRequest } from './run-service.ts';
 import type { RunTrigger } from './run-record.ts';
+
+/** A run to start: the block, what to execute, and who asked. */
+export interface StartRunRequest {
+  block: ProcedureBlock;
+  steps: ExecutableStep[];
+  variables: Record<string, string>;
+  target: string;
+  actor: string;
+  /** The actor's role when they asked (null for the scheduler and the CLI). */
+  actorRole?: string | null;
+  trigger: RunTrigger;
+  /** Which version of the docs the request was made against (see `pinOf`). */
+  pin?: RunPin;
+}
+
+/** The doc version a run is pinned to; the block's own hash is on the block. */
+export interface RunPin {
+  docHash: string | null;
+  docsCommit: string | null;
+}
 
 /** The body of `POST /api/runs`. The browser names a block; it never sends a command. */
 export const startRunBodySchema = z.strictObject({
@@ -25,14 +44,16 @@ export const startRunBodySchema = z.strictObject({
 export type StartRunBody = z.infer<typeof startRunBodySchema>;
 
 /** Why a request to start a run is refused; permanent PascalCase codes, as the API sends them. */
-export const START_RUN_PROBLEM_CODES = ['InvalidRunRequest', 'BlockNotFound', 'BlockChanged', 'BlockNotRunnable', 'InvalidVariable', 'UnknownTarget'] as const;
+export const START_RUN_PROBLEM_CODES = ['InvalidRunRequest', 'BlockNotFound', 'BlockChanged', 'BlockNotRunnable', 'InvalidVariable', 'UnknownTarget', 'QueueFull'] as const;
 export type StartRunProblemCode = (typeof START_RUN_PROBLEM_CODES)[number];
 
 /** A refusal with the HTTP status and the `{ code, message }` body to send. */
 export interface RequestProblem {
-  status: 400 | 404 | 409 | 415;
+  status: 400 | 404 | 409 | 415 | 429;
   code: StartRunProblemCode;
   message: string;
+  /** With 429: seconds after which trying again makes sense. */
+  retryAfterSeconds?: number;
 }
 
 /** Finds a block by id in the current docs: the doc id is everything before the first `/`. */
@@ -48,7 +69,7 @@ export function findBlock(set: DocSet, catalog: ProcedureCatalog, blockId: strin
  */
 export function parseStartRun(
   body: unknown,
-  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; trigger: RunTrigger },
+  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; actorRole?: string | null; trigger: RunTrigger },
 ): { ok: true; request: StartRunRequest } | { ok: false; problem: RequestProblem } {
   const parsed = startRunBodySchema.safeParse(body);
   if (!parsed.success) return refuse(400, 'InvalidRunRequest', `The run request is invalid: ${formatZodIssues(parsed.error).join('; ')}`);
@@ -75,7 +96,7 @@ export function parseStartRun(
   if (!prepared.ok) return refuse(400, 'InvalidVariable', `With these variables the block cannot run: ${prepared.reason}`);
   return {
     ok: true,
-    request: { block, steps: prepared.steps, variables: prepared.variables, target, actor: context.actor, trigger: context.trigger, pin: pinOf(context.set, block) },
+    request: { block, steps: prepared.steps, variables: prepared.variables, target, actor: context.actor, actorRole: context.actorRole ?? null, trigger: context.trigger, pin: pinOf(context.set, block) },
   };
 }
 

@@ -22,14 +22,16 @@ export const startRunbookBodySchema = z.strictObject({
 export type StartRunbookBody = z.infer<typeof startRunbookBodySchema>;
 
 /** Why a request to run a runbook is refused; permanent PascalCase codes. */
-export const START_RUNBOOK_PROBLEM_CODES = ['InvalidRunbookRequest', 'RunbookNotFound', 'RunbookChanged', 'RunbookNotRunnable', 'InvalidVariable', 'UnknownTarget'] as const;
+export const START_RUNBOOK_PROBLEM_CODES = ['InvalidRunbookRequest', 'RunbookNotFound', 'RunbookChanged', 'RunbookNotRunnable', 'InvalidVariable', 'UnknownTarget', 'QueueFull'] as const;
 export type StartRunbookProblemCode = (typeof START_RUNBOOK_PROBLEM_CODES)[number];
 
 /** A refusal with the HTTP status and the `{ code, message }` body to send. */
 export interface RunbookRequestProblem {
-  status: 400 | 404 | 409;
+  status: 400 | 404 | 409 | 429;
   code: StartRunbookProblemCode;
   message: string;
+  /** With 429: seconds after which trying again makes sense. */
+  retryAfterSeconds?: number;
 }
 
 /** One step of a runbook to run: its block, and the run request when it is runnable. */
@@ -49,6 +51,8 @@ export interface StartRunbookRequest {
   steps: PlannedStep[];
   keepGoing: boolean;
   actor: string;
+  /** The actor's role when they asked (null for the scheduler and the CLI). */
+  actorRole?: string | null;
   trigger: RunTrigger;
 }
 
@@ -78,7 +82,7 @@ export function runbookPlan(doc: DocRecord, catalog: ProcedureCatalog, defaultTa
  */
 export function parseStartRunbook(
   body: unknown,
-  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; trigger: RunTrigger },
+  context: { set: DocSet; catalog: ProcedureCatalog; defaultTargets: string[]; actor: string; actorRole?: string | null; trigger: RunTrigger },
 ): { ok: true; request: StartRunbookRequest } | { ok: false; problem: RunbookRequestProblem } {
   const parsed = startRunbookBodySchema.safeParse(body);
   if (!parsed.success) return refuse(400, 'InvalidRunbookRequest', `The runbook run request is invalid: ${formatZodIssues(parsed.error).join('; ')}`);
@@ -117,7 +121,7 @@ export function parseStartRunbook(
     }
     steps.push({ block, name: stepName(block), request: step.request });
   }
-  return { ok: true, request: { doc: { id: doc.id, title: doc.title }, planHash: plan.hash, target, variables: vars, steps, keepGoing, actor: context.actor, trigger: context.trigger } };
+  return { ok: true, request: { doc: { id: doc.id, title: doc.title }, planHash: plan.hash, target, variables: vars, steps, keepGoing, actor: context.actor, actorRole: context.actorRole ?? null, trigger: context.trigger } };
 }
 
 function refuse(status: RunbookRequestProblem['status'], code: StartRunbookProblemCode, message: string): { ok: false; problem: RunbookRequestProblem } {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { systemsConfigSchema, type SystemsConfigFile, type TargetConfig } from './systems-config-schema.ts';
 import { formatZodIssues } from '../shared/index.ts';
+import { defaultAuthConfig, failClosedAuthConfig, parseAuthConfig, type AuthSettings } from '../auth/index.ts';
 
 /** A declared variable, normalised. */
 export interface DeclaredVariable {
@@ -32,11 +33,20 @@ export interface SystemsConfig {
   runbooks?: SystemsConfigFile['runbooks'];
   docs: SystemsConfigFile['docs'];
   repo: SystemsConfigFile['repo'];
+  /** Sign-in and roles (the `auth` section), and why it could not be used. */
+  auth: AuthSettings;
 }
 
 /** The configuration file is unusable; the message names each problem. */
 export class InvalidSystemsConfigError extends Error {
   readonly code = 'InvalidSystemsConfig';
+  /** The auth settings to use meanwhile: the file's own when its `auth` section was readable, else closed. */
+  readonly auth: AuthSettings;
+
+  constructor(message: string, auth: AuthSettings = { config: failClosedAuthConfig(), problem: 'the configuration file could not be read, so only the admin token can sign in' }) {
+    super(message);
+    this.auth = auth;
+  }
 }
 
 /** The defaults of a system's variables, as the classifier wants them. */
@@ -48,9 +58,9 @@ export function variableDefaults(system: ResolvedSystem): Record<string, string>
  * The configuration an empty file gives: the schema's defaults (the local engine, no
  * systems). Used while the real file is unusable, so the defaults are written only once.
  */
-export function defaultSystemsConfig(source: string | null): SystemsConfig {
+export function defaultSystemsConfig(source: string | null, auth: AuthSettings = { config: defaultAuthConfig(), problem: null }): SystemsConfig {
   const config = systemsConfigSchema.parse({});
-  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo };
+  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo, auth };
 }
 
 /**
@@ -68,10 +78,15 @@ export function loadSystemsConfig(file: string): SystemsConfig {
       throw new InvalidSystemsConfigError(`${file}: YAML does not parse: ${(error as Error).message}`);
     }
   }
-  const parsed = systemsConfigSchema.safeParse(raw);
+  // The auth section is its own domain's schema, read on its own so that a mistake in it
+  // fails closed without hiding the rest, and a mistake elsewhere keeps its sign-in rules.
+  const { auth: rawAuth, rest } = splitAuth(raw);
+  const auth = parseAuthConfig(rawAuth, file);
+  const parsed = systemsConfigSchema.safeParse(rest);
   if (!parsed.success) {
     throw new InvalidSystemsConfigError(
       `${file} is not a valid systems configuration:\n${formatZodIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}\nSee "Systems configuration" in the README.`,
+      auth,
     );
   }
   const config = parsed.data;
@@ -96,7 +111,14 @@ export function loadSystemsConfig(file: string): SystemsConfig {
     });
   }
   if (problems.length > 0) {
-    throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`);
+    throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`, auth);
   }
-  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo };
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo, auth };
+}
+
+/** The `auth` section, and the rest of the file for the systems schema. */
+function splitAuth(raw: unknown): { auth: unknown; rest: unknown } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { auth: undefined, rest: raw };
+  const { auth, ...rest } = raw as Record<string, unknown>;
+  return { auth, rest };
 }

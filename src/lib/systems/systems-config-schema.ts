@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_BODY_LIMIT_BYTES, serverSettingsSchema } from '../config/index.ts';
 import { docsSettingsSchema, repoSettingsSchema } from '../docs/index.ts';
 import { VARIABLE_NAME } from './variable-name.ts';
 
@@ -44,6 +45,10 @@ export const runsConfigSchema = z.strictObject({
   timeout_seconds: z.number().int().min(1).max(86_400).default(900),
   /** Log bytes kept per run; later output is dropped behind a visible marker. */
   log_limit_bytes: z.number().int().min(1024).default(1_048_576),
+  /** Run starts one actor may make in any minute (a run, a runbook run, a Run all); more get 429. */
+  start_rate_per_minute: z.number().int().min(1).max(10_000).default(30),
+  /** Runs that may wait in the queue; a request that would add one more gets 429. */
+  queue_limit: z.number().int().min(1).max(100_000).default(100),
 });
 
 /** Where incident notifications go. */
@@ -61,12 +66,14 @@ export const runbookScheduleSchema = z.strictObject({
 });
 export type RunbookSchedule = z.infer<typeof runbookScheduleSchema>;
 
-/** The systems configuration file (`runbook-live.yaml`). */
+/** The systems configuration file (`runbook-live.yaml`); its `auth` section is the auth domain's `authConfigSchema`, read beside it. */
 export const systemsConfigSchema = z.strictObject({
   targets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'target names are lowercase letters, digits, _ and -'), targetConfigSchema)
     .default({ local: { url: 'unix:///var/run/docker.sock' } }),
   systems: z.record(z.string().min(1), systemConfigSchema).default({}),
-  runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 }),
+  runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576, start_rate_per_minute: 30, queue_limit: 100 }),
+  /** The HTTP edge: allowed hosts and the request body cap (read first, on its own, by the middleware). */
+  server: serverSettingsSchema.default({ allowed_hosts: [], body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES }),
   notifications: notificationsConfigSchema.default({}),
   /** Runbooks run whole on a schedule, by doc id; this wins over the doc's own `every:`. */
   runbooks: z.record(z.string().min(1), runbookScheduleSchema).default({}),

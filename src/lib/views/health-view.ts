@@ -42,7 +42,8 @@ export async function healthView(core: Core): Promise<HealthView> {
     coversProblems: set.docs.flatMap((doc) => troubleshootingSections(doc).flatMap((section) => section.problems)),
     byRule: [...byRule].sort((a, b) => b[1] - a[1]).map(([rule, count]) => ({ rule, count })),
     filesWithProblems: new Set([...set.violations, ...set.broken].map((p) => p.file)).size,
-    systemsProblem: core.systemsProblem,
+    // An unusable auth section is a configuration problem like any other, shown in the same place.
+    systemsProblem: [core.systemsProblem, core.authProblem].filter(Boolean).join('\n\n') || null,
     contractUsable: set.contract.usable,
     bySeverity: groupFindings(set.findings),
   };

@@ -6,3 +6,5 @@ export * from './health-view.ts';
 export * from './incident-views.ts';
 export * from './run-views.ts';
 export * from './runbook-run-views.ts';
+export * from './audit-view.ts';
+export * from './session-view.ts';

@@ -26,7 +26,7 @@ beforeAll(async () => {
   docs.write('runbooks/runbook-result-shapes.md', readFileSync(path.join(ROOT, 'test/fixtures/contract-v2/runbook-result-shapes.md'), 'utf8'));
   dataDir = makeTempDocs();
   server = await startServer({ DOCS_DIR: docs.dir, DATA_DIR: dataDir.dir, SYSTEMS_CONFIG: path.join(ROOT, 'runbook-live.yaml') });
-  api = new RunsApi(server.url);
+  api = new RunsApi(server);
 });
 
 afterEach(async ({ task }) => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   docker(['build', '-q', '--build-arg', 'CONFIG_VERSION=2', '-t', NEWER, path.join(SYSTEM, 'app')]);
   dataDir = makeTempDocs();
   server = await startServer({ DOCS_DIR: path.join(SYSTEM, 'docs'), DATA_DIR: dataDir.dir, SYSTEMS_CONFIG: path.join(SYSTEM, 'runbook-live.yaml') });
-  api = new RunsApi(server.url);
+  api = new RunsApi(server);
 });
 
 afterEach(async ({ task }) => {

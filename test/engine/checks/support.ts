@@ -65,7 +65,7 @@ export async function startShippedServer(): Promise<{ server: RunningServer; api
   });
   return {
     server,
-    api: new RunsApi(server.url),
+    api: new RunsApi(server),
     cleanup: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,9 @@ const PROBE = 'RUN-incident-probes/probe-image';
 const FAR_SOCKET = `/tmp/runbook-live-far-${unique()}.sock`;
 const IGNORES_MEMORY = RUNNER_VARIANTS.find((v) => v.name === 'ignores-memory-path')!;
 const ACTOR = 'oncall-test';
+// A named operator token in the systems file: it survives the restarts below, and its name is the actor.
+const ONCALL_TOKEN = `oncall-${randomBytes(16).toString('hex')}`;
+const ONCALL = { authorization: `Bearer ${ONCALL_TOKEN}` };
 const DOC_IDS = ['RUN-runner-image', 'RUN-incident-probes'];
 
 let receiver: WebhookReceiver;
@@ -69,6 +73,9 @@ systems:
         default: python:3.13-slim
         kind: image
     targets: [local]
+auth:
+  tokens:
+    - { name: ${ACTOR}, role: operator, sha256: ${createHash('sha256').update(ONCALL_TOKEN).digest('hex')} }
 runs:
   concurrency: 2
   timeout_seconds: 120
@@ -115,8 +122,8 @@ beforeAll(async () => {
   world = makeIncidentWorld({ copyContent: true, fixtures: ['runbook-incident-probes.md'], systemsYaml: '' });
   world.writeSystems(systemsYaml());
   server = await startBuiltServer(world.env, { port, docIds: DOC_IDS });
-  api = new RunsApi(server.url);
-  incidents = new IncidentsApi(server.url);
+  api = new RunsApi(server.url, ONCALL);
+  incidents = new IncidentsApi(server.url, ONCALL);
 });
 
 afterAll(async () => {
@@ -309,6 +316,8 @@ describe('incidents from failed checks', () => {
       ['resolved', ACTOR, 'Rolled back to the previous runner image.'],
     ]);
     expect(resolve.body.timeline.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    // Each action records the role the actor held.
+    expect(resolve.body.timeline.map((e) => e.actorRole ?? null)).toEqual([null, null, 'operator', 'operator', 'operator']);
 
     const afterActions = await snapshot();
     expect(afterActions.find((i) => i.id === id)).toEqual(expect.objectContaining({ status: 'resolved', timeline: resolve.body.timeline }));
@@ -343,7 +352,7 @@ describe('incidents from failed checks', () => {
 
   it('export: the incident as a markdown doc with frontmatter passes docs:check on the shipped contract, its section link resolving', async () => {
     const incident = opened.memory!;
-    const response = await fetch(`${server.url}/api/incidents/${incident.id}/export.md`);
+    const response = await fetch(`${server.url}/api/incidents/${incident.id}/export.md`, { headers: ONCALL });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/markdown/);
     const fileName = /attachment; filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];

@@ -48,8 +48,8 @@ runs:
   });
   bootedAt = Date.now();
   server = await startBuiltServer(world.env, { docIds: ['RUN-schedules'] });
-  api = new RunsApi(server.url);
-  dash = new IncidentsApi(server.url);
+  api = new RunsApi(server);
+  dash = new IncidentsApi(server);
 });
 
 afterEach(async () => {

@@ -41,6 +41,7 @@ export interface IncidentEventJson {
   type: 'opened' | 'failed-again' | 'acknowledged' | 'note' | 'resolved' | 'auto-resolved';
   runId: string | null;
   actor: string | null;
+  actorRole?: string | null;
   text: string | null;
   excerpt: string | null;
 }
@@ -105,9 +106,13 @@ async function getJson<T>(url: string): Promise<T> {
 /** The incident and dashboard API of one server. */
 export class IncidentsApi {
   base: string;
+  /** Sent with every incident action and export. */
+  readonly auth: Record<string, string>;
 
-  constructor(base: string) {
-    this.base = base;
+  /** Pass the server (its admin token signs the actions) or a base URL and the headers to sign them with. */
+  constructor(server: string | { url: string; authHeaders(): Record<string, string> }, auth: Record<string, string> = {}) {
+    this.base = typeof server === 'string' ? server : server.url;
+    this.auth = { ...(typeof server === 'string' ? {} : server.authHeaders()), ...auth };
   }
 
   async list(query = ''): Promise<IncidentJson[]> {
@@ -129,10 +134,10 @@ export class IncidentsApi {
     }, { timeoutMs, everyMs: 150 });
   }
 
-  async action(id: string, action: 'acknowledge' | 'note' | 'resolve', body: Record<string, unknown> = {}, actor = 'oncall-test'): Promise<{ status: number; body: IncidentDetailJson }> {
+  async action(id: string, action: 'acknowledge' | 'note' | 'resolve', body: Record<string, unknown> = {}): Promise<{ status: number; body: IncidentDetailJson }> {
     const response = await fetch(`${this.base}/api/incidents/${id}/${action}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-runbook-actor': actor },
+      headers: { 'content-type': 'application/json', ...this.auth },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as IncidentDetailJson };
@@ -254,7 +259,8 @@ export async function startBuiltServer(env: Record<string, string>, options: { p
     for (const route of warmUpRoutes(options.docIds ?? [])) {
       const response = await fetch(`${server.url}${route.path}`, {
         method: route.method,
-        ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{"text":"warm-up"}' } : {}),
+        headers: server.authHeaders(route.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        ...(route.method === 'POST' ? { body: '{"text":"warm-up"}' } : {}),
       });
       const text = await response.text();
       if (response.status >= 500) throw new Error(`${route.method} ${route.path} answered ${response.status} at start: ${text.slice(0, 500)}\nThe server printed:\n${server.output()}`);

@@ -139,9 +139,13 @@ export class RunsApi {
   readonly base: string;
   readonly runIds = new Set<string>();
   readonly #owners = new Map<string, RunnerTestCase | null>();
+  /** Sent with every change: the server's admin token, or the one given. */
+  readonly auth: Record<string, string>;
 
-  constructor(base: string) {
-    this.base = base;
+  /** Pass the server (its admin token signs the changes) or a base URL and the headers to sign them with. */
+  constructor(server: string | { url: string; authHeaders(): Record<string, string> }, auth: Record<string, string> = {}) {
+    this.base = typeof server === 'string' ? server : server.url;
+    this.auth = { ...(typeof server === 'string' ? {} : server.authHeaders()), ...auth };
   }
 
   async blocks(docId: string): Promise<BlockJson[]> {
@@ -160,7 +164,7 @@ export class RunsApi {
   async post(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(`${this.base}/api/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...this.auth, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const json = (await response.json()) as Record<string, unknown>;
@@ -187,10 +191,10 @@ export class RunsApi {
   }
 
   /**
-   * POST /api/runs/<id>/cancel as curl would: a bodiless POST without an Origin header.
+   * POST /api/runs/<id>/cancel as curl would: a bodiless POST without an Origin header, with a bearer token.
    */
   async cancel(runId: string): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(`${this.base}/api/runs/${runId}/cancel`, { method: 'POST' });
+    const response = await fetch(`${this.base}/api/runs/${runId}/cancel`, { method: 'POST', headers: this.auth });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 

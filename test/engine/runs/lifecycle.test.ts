@@ -70,7 +70,7 @@ runs:
     runbooks: { 'runbook-ops.md': { system: 'fixture', body: BODY } },
   });
   server = await startServer(world.env);
-  api = new RunsApi(server.url);
+  api = new RunsApi(server);
 });
 
 afterEach(async ({ task }) => {

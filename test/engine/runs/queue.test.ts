@@ -36,7 +36,7 @@ runs:
     runbooks: { 'runbook-queue.md': { system: 'fixture', body: BODY } },
   });
   server = await startServer(world.env);
-  api = new RunsApi(server.url);
+  api = new RunsApi(server);
 });
 
 afterEach(async ({ task }) => {

@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('restart after a crash', () => {
   it('marks a run interrupted and removes its container after SIGKILL and restart', async () => {
     server = await startServer(world.env);
-    const first = new RunsApi(server.url);
+    const first = new RunsApi(server);
     const started = await first.start(`${DOC}/long`);
     allRunIds.add(started.id);
     await waitForRunningContainer(started.id);
@@ -62,7 +62,7 @@ describe('restart after a crash', () => {
 
     const restartedAt = Date.now();
     server = await startServer(world.env);
-    const second = new RunsApi(server.url);
+    const second = new RunsApi(server);
     const run = await second.run(started.id);
     expect(run).toMatchObject({ status: 'interrupted', failureKind: 'interrupted' });
     expect(run.finishedAt).not.toBeNull();

@@ -40,7 +40,7 @@ runs:
   });
   docFile = `${world.docs.dir}/runbooks/runbook-requests.md`;
   server = await startServer(world.env);
-  api = new RunsApi(server.url);
+  api = new RunsApi(server);
 });
 
 afterEach(async ({ task }) => {

@@ -20,7 +20,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'runbook-live-data-'));
   server = await startServer({ DOCS_DIR: path.join(ROOT, 'content'), DATA_DIR: dataDir, SYSTEMS_CONFIG: path.join(ROOT, 'runbook-live.yaml') });
-  api = new RunsApi(server.url);
+  api = new RunsApi(server);
 });
 
 afterEach(async ({ task }) => {

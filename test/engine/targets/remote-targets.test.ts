@@ -61,7 +61,7 @@ async function startStage(targets: Record<string, Target>, env: Record<string, s
   const world = makeWorld({ systemsYaml: systemsYaml(targets), runbooks: { 'runbook-remote-targets.md': { system: 'demo', body: BODY } } });
   try {
     const server = await startBuiltServer({ ...world.env, ...env }, { docIds: [DOC] });
-    return { world, server, api: new RunsApi(server.url) };
+    return { world, server, api: new RunsApi(server) };
   } catch (error) {
     world.cleanup();
     throw error;

@@ -8,6 +8,7 @@ import { docContentHash } from '../../../src/lib/docs/doc-content-hash.ts';
 import { execFileSync } from 'node:child_process';
 import type { SystemsConfig } from '../../../src/lib/systems/load-systems-config.ts';
 import type { DocSet } from '../../../src/lib/docs/doc-set.ts';
+import { defaultAuthConfig } from '../../../src/lib/auth/index.ts';
 import { doc, makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
 
 let docs: TempDocs;
@@ -41,10 +42,11 @@ beforeEach(async () => {
     source: 'systems.yaml',
     targets: { local: { url: 'unix:///var/run/docker.sock' }, far: { url: 'tcp://far:2376' } },
     systems: new Map([['app', { name: 'app', dir: path.join(docs.dir, 'ctx'), targets: ['local', 'far'], variables: [{ name: 'IMAGE', default: 'app:latest', kind: 'image', description: null }] }]]),
-    runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576 },
+    runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576, start_rate_per_minute: 30, queue_limit: 100 },
     notifications: {},
     docs: { rules: {}, max_doc_bytes: 1_048_576, render_timeout_ms: 2_000 },
     repo: {},
+    auth: { config: defaultAuthConfig(), problem: null },
   };
   catalog = new ProcedureCatalog(systems);
   set = await new DocsRepository(docs.dir).current();

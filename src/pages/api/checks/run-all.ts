@@ -1,13 +1,34 @@
 import type { APIRoute } from 'astro';
 import { runAllBodySchema } from '../../../lib/dashboard/index.ts';
-import { actorOf, json, jsonError, readJsonBody } from '../../../lib/http/index.ts';
+import { json, jsonError, problemResponse, rateLimitedResponse, readJsonBody } from '../../../lib/http/index.ts';
 import { formatZodIssues } from '../../../lib/shared/index.ts';
 
-/** Queues every runnable check matching the filters; the concurrency limit still applies. */
-export const POST: APIRoute = async ({ locals, request, clientAddress }) => {
-  const read = await readJsonBody(request);
-  if (!read.ok) return jsonError(read.status, read.code, read.message);
+/**
+ * Queues every runnable check matching the filters; the concurrency limit still applies.
+ * One Run all is one start for the rate limit (one click, bounded by the checks in the docs);
+ * the queue cap bounds what it queues, and rows past it are skipped with the reason.
+ */
+export const POST: APIRoute = async ({ locals, request }) => {
+  const actor = locals.principal.name;
+  const slot = locals.core.startLimiter.take(actor);
+  if (!slot.ok) return rateLimitedResponse(slot, actor);
+  const read = await readJsonBody(request, locals.bodyLimitBytes);
+  if (!read.ok) {
+    slot.release();
+    return jsonError(read.status, read.code, read.message);
+  }
   const body = runAllBodySchema.safeParse(read.body ?? {});
-  if (!body.success) return jsonError(400, 'InvalidRunAllRequest', formatZodIssues(body.error).join('; '));
-  return json(await locals.core.dashboard.runAll(body.data, actorOf(request, clientAddress)), 202);
+  if (!body.success) {
+    slot.release();
+    return jsonError(400, 'InvalidRunAllRequest', formatZodIssues(body.error).join('; '));
+  }
+  const full = locals.core.runs.queueFull();
+  if (full) {
+    slot.release();
+    return problemResponse(full);
+  }
+  const outcome = await locals.core.dashboard.runAll(body.data, actor, locals.principal.role);
+  locals.auditDetail = JSON.stringify(body.data);
+  if (outcome.started.length === 0) slot.release();
+  return json(outcome, 202);
 };

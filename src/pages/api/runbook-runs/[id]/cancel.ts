@@ -4,7 +4,7 @@ import { json, jsonError, readJsonBody } from '../../../../lib/http/index.ts';
 /** Cancels a runbook run: its current step is stopped and removed, the rest skipped. */
 export const POST: APIRoute = async ({ locals, params, request }) => {
   // JSON only, like every state-changing route: a plain form elsewhere cannot post here.
-  const read = await readJsonBody(request);
+  const read = await readJsonBody(request, locals.bodyLimitBytes);
   if (!read.ok) return jsonError(read.status, read.code, read.message);
   const outcome = locals.core.runbooks.cancel(params.id ?? '');
   if (!outcome) return jsonError(404, 'RunbookRunNotFound', `No runbook run has id '${params.id}'.`);
