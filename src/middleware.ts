@@ -32,7 +32,12 @@ export const onRequest = defineMiddleware(async (context, next) => withSecurityH
 async function answer(context: APIContext, next: MiddlewareNext): Promise<Response> {
   const { request, url } = context;
   const refusal = edgeRefusal(request, url, guards);
-  if (refusal) return refusal;
+  if (refusal) {
+    // A foreign Host (421) is refused before any work at all. A change refused for its origin or
+    // its size is an attempt on this server, though, and the audit log keeps a row of it.
+    if (refusal.status !== 421 && isMutating(request.method)) await auditEdgeRefusal(context, refusal.status);
+    return refusal;
+  }
   context.locals.bodyLimitBytes = guards.bodyLimitBytes;
   let built: Core;
   try {
@@ -43,12 +48,7 @@ async function answer(context: APIContext, next: MiddlewareNext): Promise<Respon
   }
   announceGeneratedToken(built, url.origin);
   const address = context.clientAddress;
-  const resolution = built.auth.resolve({
-    authorization: request.headers.get('authorization'),
-    sessionCookie: context.cookies.get(SESSION_COOKIE)?.value ?? null,
-    header: (name) => request.headers.get(name),
-    clientAddress: address,
-  });
+  const resolution = resolvePrincipal(built, context);
   context.locals.principal = resolution.principal;
   context.locals.csrfToken = resolution.csrfToken;
   const audit = (who: Principal, action: string, target: string, status: number, detail: string | null = null) =>
@@ -96,4 +96,25 @@ async function answer(context: APIContext, next: MiddlewareNext): Promise<Respon
   // The page is rendered by now: background work may begin (only the first call counts).
   built.startBackground();
   return response;
+}
+
+/** Who the request says it is, by bearer token, session cookie or trusted proxy header. */
+function resolvePrincipal(built: Core, context: APIContext) {
+  const { request } = context;
+  return built.auth.resolve({
+    authorization: request.headers.get('authorization'),
+    sessionCookie: context.cookies.get(SESSION_COOKIE)?.value ?? null,
+    header: (name) => request.headers.get(name),
+    clientAddress: context.clientAddress,
+  });
+}
+
+/** One audit row for a change the edge refused (403 for its origin, 413 for its size); nothing if the server cannot start. */
+async function auditEdgeRefusal(context: APIContext, status: number): Promise<void> {
+  const built = await core().catch(() => null);
+  const wanted = routeAction(context.request.method, context.url.pathname);
+  if (!built || !wanted?.action) return;
+  const who = resolvePrincipal(built, context).principal;
+  const reason = status === 413 ? 'body over server.body_limit_bytes' : `refused for its origin (${context.request.headers.get('origin') ?? context.request.headers.get('sec-fetch-site') ?? 'unknown'})`;
+  built.audit.record({ actor: who.name, role: who.role, via: who.via, address: context.clientAddress, action: wanted.action, target: wanted.target, status, detail: reason });
 }

@@ -84,6 +84,14 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** The audit rows of refused run starts, read as the admin. */
+async function refusedStarts(actor: string | null = null): Promise<Array<{ actor: string; status: number; detail: string | null }>> {
+  const query = `action=run.start&outcome=refused${actor ? `&actor=${encodeURIComponent(actor)}` : ''}`;
+  const response = await fetch(`${server.url}/api/audit?${query}`, { headers: server.authHeaders() });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { entries: Array<{ actor: string; status: number; detail: string | null }> }).entries;
+}
+
 const quick = (n: number) => ({ block: 'RUN-guards/quick', hash: blocks.get('RUN-guards/quick'), vars: { N: `v${n}` }, target: 'nowhere' });
 
 /** The security headers every response must carry, whatever made it. */
@@ -141,6 +149,9 @@ describe('the Origin check', () => {
     // Another allowed host is still another origin.
     const sibling = await rawRequest(`${server.url}/api/runs`, { method: 'POST', headers: { host: `127.0.0.1:${server.port}`, origin: `http://localhost:${server.port}`, 'content-type': 'application/json' }, body: '{}' });
     expect(sibling.status).toBe(403);
+    // Both attempts are in the audit log, with the origin that was refused.
+    const rows = (await refusedStarts()).filter((row) => row.status === 403 && row.detail?.startsWith('refused for its origin'));
+    expect(rows.map((row) => row.detail).sort()).toEqual([`refused for its origin (http://evil.example:${server.port})`, `refused for its origin (http://localhost:${server.port})`]);
   });
 
   it('lets the same origin through to the route', async () => {
@@ -158,6 +169,7 @@ describe('request body caps', () => {
     expect(response.status).toBe(413);
     expect(JSON.parse(response.body)).toEqual({ code: 'PayloadTooLarge', message: 'The request body is larger than 65536 bytes, the limit (server.body_limit_bytes in runbook-live.yaml).' });
     expectSecurityHeaders('413', rawHeaders(response));
+    expect((await refusedStarts()).filter((row) => row.status === 413)).toHaveLength(1);
   });
 
   it('refuses a 1 MiB chunked body with 413 while reading it', async () => {
@@ -186,6 +198,7 @@ describe('run-start limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await limited.json()).toEqual({ code: 'RateLimited', message: `rate-test started 30 runs in the last 60 s, the limit (runs.start_rate_per_minute in runbook-live.yaml). Try again in ${retryAfter} s.` });
     expectSecurityHeaders('429', limited.headers);
+    expect((await refusedStarts('rate-test')).filter((row) => row.status === 429)).toHaveLength(1);
     // The same limit covers runbook runs and Run all; another actor is not affected.
     expect((await startRun(server, { doc: 'RUN-guards', hash: 'x' }, 'rate-test', '/api/runbook-runs')).status).toBe(429);
     expect((await startRun(server, {}, 'rate-test', '/api/checks/run-all')).status).toBe(429);
