@@ -12,3 +12,4 @@ export * from './start-rate-limiter.ts';
 export * from './rate-limited.ts';
 export * from './route-permissions.ts';
 export * from './auth-responses.ts';
+export * from './run-start-request.ts';

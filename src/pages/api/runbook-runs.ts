@@ -1,19 +1,13 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError, problemResponse, rateLimitedResponse, readJsonBody } from '../../lib/http/index.ts';
+import { json, openRunStart, problemResponse } from '../../lib/http/index.ts';
 
 /** Starts a run of a whole runbook named by doc id and runbook hash, or joins the one already going. */
 export const POST: APIRoute = async ({ request, locals }) => {
   const actor = locals.principal.name;
-  // One runbook run is one start, whatever its number of steps (see POST /api/runs for the slot).
-  const slot = locals.core.startLimiter.take(actor);
-  if (!slot.ok) return rateLimitedResponse(slot, actor);
-  const read = await readJsonBody(request, locals.bodyLimitBytes);
-  if (!read.ok) {
-    slot.release();
-    return jsonError(read.status, read.code, read.message);
-  }
-  const outcome = await locals.core.runbooks.request(read.body, { actor, actorRole: locals.principal.role, trigger: 'manual' });
-  if (!outcome.ok || outcome.joined) slot.release();
+  const start = await openRunStart(request, locals.core.startLimiter, actor, locals.bodyLimitBytes);
+  if (!start.ok) return start.response;
+  const outcome = await locals.core.runbooks.request(start.body, { actor, actorRole: locals.principal.role, trigger: 'manual' });
+  if (!outcome.ok || outcome.joined) start.release();
   if (!outcome.ok) return problemResponse(outcome.problem);
   const { run, joined } = outcome;
   locals.auditTarget = run.docId;

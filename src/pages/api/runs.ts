@@ -1,24 +1,17 @@
 import type { APIRoute } from 'astro';
-import { json, jsonError, problemResponse, rateLimitedResponse, readJsonBody } from '../../lib/http/index.ts';
+import { json, openRunStart, problemResponse } from '../../lib/http/index.ts';
 
 /** Starts a run of a block named by id and hash, or joins the one already going. */
 export const POST: APIRoute = async ({ request, locals }) => {
   const actor = locals.principal.name;
-  // A slot is taken before the work and given back unless a new run was accepted, so only
-  // accepted starts count and concurrent requests cannot overshoot the limit.
-  const slot = locals.core.startLimiter.take(actor);
-  if (!slot.ok) return rateLimitedResponse(slot, actor);
-  const read = await readJsonBody(request, locals.bodyLimitBytes);
-  if (!read.ok) {
-    slot.release();
-    return jsonError(read.status, read.code, read.message);
-  }
-  const outcome = await locals.core.runs.request(read.body, {
+  const start = await openRunStart(request, locals.core.startLimiter, actor, locals.bodyLimitBytes);
+  if (!start.ok) return start.response;
+  const outcome = await locals.core.runs.request(start.body, {
     actor,
     actorRole: locals.principal.role,
     trigger: request.headers.get('x-runbook-trigger') === 'cli' ? 'cli' : 'manual',
   });
-  if (!outcome.ok || outcome.joined) slot.release();
+  if (!outcome.ok || outcome.joined) start.release();
   if (!outcome.ok) return problemResponse(outcome.problem);
   const { run, joined } = outcome;
   locals.auditTarget = run.blockId;

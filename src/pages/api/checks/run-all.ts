@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { runAllBodySchema } from '../../../lib/dashboard/index.ts';
-import { json, jsonError, problemResponse, rateLimitedResponse, readJsonBody } from '../../../lib/http/index.ts';
+import { json, jsonError, openRunStart, problemResponse } from '../../../lib/http/index.ts';
 import { formatZodIssues } from '../../../lib/shared/index.ts';
 
 /**
@@ -10,25 +10,20 @@ import { formatZodIssues } from '../../../lib/shared/index.ts';
  */
 export const POST: APIRoute = async ({ locals, request }) => {
   const actor = locals.principal.name;
-  const slot = locals.core.startLimiter.take(actor);
-  if (!slot.ok) return rateLimitedResponse(slot, actor);
-  const read = await readJsonBody(request, locals.bodyLimitBytes);
-  if (!read.ok) {
-    slot.release();
-    return jsonError(read.status, read.code, read.message);
-  }
-  const body = runAllBodySchema.safeParse(read.body ?? {});
+  const start = await openRunStart(request, locals.core.startLimiter, actor, locals.bodyLimitBytes);
+  if (!start.ok) return start.response;
+  const body = runAllBodySchema.safeParse(start.body ?? {});
   if (!body.success) {
-    slot.release();
+    start.release();
     return jsonError(400, 'InvalidRunAllRequest', formatZodIssues(body.error).join('; '));
   }
   const full = locals.core.runs.queueFull();
   if (full) {
-    slot.release();
+    start.release();
     return problemResponse(full);
   }
   const outcome = await locals.core.dashboard.runAll(body.data, actor, locals.principal.role);
   locals.auditDetail = JSON.stringify(body.data);
-  if (outcome.started.length === 0) slot.release();
+  if (outcome.started.length === 0) start.release();
   return json(outcome, 202);
 };
