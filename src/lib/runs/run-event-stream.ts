@@ -2,6 +2,7 @@ import type { RunFrames } from './run-frames.ts';
 import type { RunEvent, RunEvents } from './run-events.ts';
 import type { RunStore } from './run-store.ts';
 import { isFinal, type RunRecord } from './run-record.ts';
+import type { SseHeartbeat } from './sse-heartbeat.ts';
 import { sseStream, type SseSink } from './sse-stream.ts';
 
 /** What the stream needs from the server. */
@@ -10,6 +11,8 @@ export interface RunStreamDeps {
   events: RunEvents;
   flushLog(runId: string): void;
   queuePosition(runId: string): number | null;
+  /** The heartbeat timer all streams share. */
+  heartbeat: SseHeartbeat;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface RunStreamDeps {
  * store, and skipping lines already sent, means no line is lost or repeated.
  */
 export function runEventStream(run: RunRecord, deps: RunStreamDeps, clientGone: AbortSignal, afterSeq = 0): ReadableStream<Uint8Array> {
-  return sseStream<RunFrames>(clientGone, (sink) => {
+  return sseStream<RunFrames>(clientGone, deps.heartbeat, (sink) => {
     let lastSeq = afterSeq;
     const deliver = (event: RunEvent) => {
       switch (event.type) {

@@ -33,6 +33,11 @@ export class RunEvents {
     return () => this.emitter.off(`run:${runId}`, listener);
   }
 
+  /** How many listeners are attached, over every run and the all-runs channel: what a leak would grow. */
+  listenerCount(): number {
+    return this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
+  }
+
   /** Follows every run; returns the unsubscribe function. */
   subscribeAll(listener: (runId: string, event: RunEvent) => void): () => void {
     this.emitter.on('all', listener);

@@ -15,11 +15,14 @@ export const runFrameSchemas = {
 };
 export type RunFrames = { [Event in keyof typeof runFrameSchemas]: z.infer<(typeof runFrameSchemas)[Event]> };
 
+/** When the server saw the change, in epoch milliseconds: how a reader measures the frame's delay. */
+const emittedAtSchema = z.number();
+
 /** The frames of every run's life (`GET /api/events`), keyed `blockId@target` for the dashboard rows. */
 export const dashboardFrameSchemas = {
-  queued: z.object({ key: z.string(), run: runSummarySchema, position: z.number().int() }),
-  started: z.object({ key: z.string(), run: runSummarySchema }),
-  finished: z.object({ key: z.string(), run: runSummarySchema }),
+  queued: z.object({ key: z.string(), run: runSummarySchema, position: z.number().int(), emittedAt: emittedAtSchema }),
+  started: z.object({ key: z.string(), run: runSummarySchema, emittedAt: emittedAtSchema }),
+  finished: z.object({ key: z.string(), run: runSummarySchema, emittedAt: emittedAtSchema }),
 };
 export type DashboardFrames = { [Event in keyof typeof dashboardFrameSchemas]: z.infer<(typeof dashboardFrameSchemas)[Event]> };
 

@@ -3,8 +3,8 @@ import type { DocSet } from '../docs/index.ts';
 import type { ExecutableStep, ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
 import type { DockerTargets } from '../systems/index.ts';
 import { RUN_ID_LABEL } from '../docker/index.ts';
-import { allRunsStream } from './all-runs-stream.ts';
 import { executeSteps, type StepExecutor } from './execute-steps.ts';
+import { LiveStreams } from './live-streams.ts';
 import { RunLog } from './run-log.ts';
 import { RunQueue } from './run-queue.ts';
 import { queueFullProblem, type QueueFullProblem } from './queue-limit.ts';
@@ -58,9 +58,12 @@ export class RunService {
   private readonly liveLogs = new Map<string, RunLog>();
   private readonly settled = new Map<string, { promise: Promise<RunRecord>; resolve: (run: RunRecord) => void }>();
   private recovering: Promise<unknown> | null = null;
+  /** The SSE streams' shared heartbeat and the dashboard's broadcast, with their counts for `/metrics`. */
+  readonly live: LiveStreams;
 
   constructor(deps: RunServiceDeps) {
     this.deps = deps;
+    this.live = new LiveStreams(deps.events);
     this.queue = new RunQueue(deps.concurrency, () => this.announcePositions());
   }
 
@@ -185,12 +188,12 @@ export class RunService {
   stream(runId: string, clientGone: AbortSignal, afterSeq = 0): ReadableStream<Uint8Array> | null {
     const run = this.get(runId);
     if (!run) return null;
-    return runEventStream(run, { store: this.deps.store, events: this.deps.events, flushLog: (id) => this.flushLog(id), queuePosition: (id) => this.queuePosition(id) }, clientGone, afterSeq);
+    return runEventStream(run, { store: this.deps.store, events: this.deps.events, flushLog: (id) => this.flushLog(id), queuePosition: (id) => this.queuePosition(id), heartbeat: this.live.heartbeat }, clientGone, afterSeq);
   }
 
   /** The Server-Sent Events of every run's life, for the dashboard. */
   streamAll(clientGone: AbortSignal): ReadableStream<Uint8Array> {
-    return allRunsStream(this.deps.events, clientGone);
+    return this.live.dashboardStream(clientGone);
   }
 
   /** Cancels every run still queued or running and waits until they have ended. */

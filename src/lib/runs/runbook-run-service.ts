@@ -7,6 +7,7 @@ import type { RunService } from './run-service.ts';
 import { RunbookRunEvents } from './runbook-run-events.ts';
 import type { RunbookRunRecord } from './runbook-run-record.ts';
 import { runbookRunStream } from './runbook-run-stream.ts';
+import { SseHeartbeat } from './sse-heartbeat.ts';
 import { nextStep, planSteps, runbookOutcome, skipPending, stepFinished, stepStarted } from './runbook-steps.ts';
 import type { RunbookRunQuery, RunbookRunStore } from './sqlite-runbook-run-store.ts';
 import { parseStartRunbook, type RunbookRequestProblem, type StartRunbookRequest } from './start-runbook-request.ts';
@@ -43,6 +44,8 @@ interface Active {
 export class RunbookRunService {
   private readonly deps: RunbookRunServiceDeps;
   private readonly events = new RunbookRunEvents();
+  /** One heartbeat timer for every runbook run's stream. */
+  private readonly heartbeat = new SseHeartbeat();
   private readonly active = new Map<string, Active>();
 
   constructor(deps: RunbookRunServiceDeps) {
@@ -136,7 +139,7 @@ export class RunbookRunService {
   /** The Server-Sent Events of one runbook run, or null for an unknown id. */
   stream(id: string, clientGone: AbortSignal): ReadableStream<Uint8Array> | null {
     const run = this.get(id);
-    return run ? runbookRunStream(run, { store: this.deps.store, events: this.events }, clientGone) : null;
+    return run ? runbookRunStream(run, { store: this.deps.store, events: this.events, heartbeat: this.heartbeat }, clientGone) : null;
   }
 
   /** Follows every runbook run's changes; returns the unsubscribe function. */

@@ -3,6 +3,7 @@ import { isFinal } from './run-record.ts';
 import type { RunbookRunEvents } from './runbook-run-events.ts';
 import type { RunbookRunRecord } from './runbook-run-record.ts';
 import type { RunbookRunStore } from './sqlite-runbook-run-store.ts';
+import type { SseHeartbeat } from './sse-heartbeat.ts';
 import { sseStream } from './sse-stream.ts';
 
 /**
@@ -11,8 +12,8 @@ import { sseStream } from './sse-stream.ts';
  * missed one is never out of date after the next. Subscribing before reading the store means
  * no change falls between the two.
  */
-export function runbookRunStream(run: RunbookRunRecord, deps: { store: RunbookRunStore; events: RunbookRunEvents }, clientGone: AbortSignal): ReadableStream<Uint8Array> {
-  return sseStream<RunbookRunFrames>(clientGone, (sink) => {
+export function runbookRunStream(run: RunbookRunRecord, deps: { store: RunbookRunStore; events: RunbookRunEvents; heartbeat: SseHeartbeat }, clientGone: AbortSignal): ReadableStream<Uint8Array> {
+  return sseStream<RunbookRunFrames>(clientGone, deps.heartbeat, (sink) => {
     const unsubscribe = deps.events.subscribe(run.id, (event) => {
       sink.send(event.type, { run: event.run });
       if (event.type === 'finished') sink.close();

@@ -1,4 +1,4 @@
-const HEARTBEAT_MS = 15_000;
+import { HEARTBEAT_FRAME, type SseHeartbeat } from './sse-heartbeat.ts';
 
 /** One Server-Sent Event frame; `data` is JSON, so it never contains a raw newline. */
 export function sseFrame(event: string, data: unknown, id?: number): string {
@@ -14,23 +14,24 @@ export interface SseSink<Frames> {
 /**
  * A `text/event-stream` body. `open` starts producing and returns its clean-up, which runs
  * exactly once: when the producer closes, when the client goes away, or when the reader
- * cancels. A retry hint opens the stream and comment heartbeats keep proxies from timing it out.
+ * cancels. A retry hint opens the stream and comment heartbeats, on the timer `heartbeat` shares
+ * among all streams, keep proxies from timing it out.
  */
-export function sseStream<Frames>(clientGone: AbortSignal, open: (sink: SseSink<Frames>) => () => void): ReadableStream<Uint8Array> {
+export function sseStream<Frames>(clientGone: AbortSignal, heartbeat: SseHeartbeat, open: (sink: SseSink<Frames>) => () => void): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let finish = () => {};
   return new ReadableStream<Uint8Array>({
     start(controller) {
       let closed = false;
       let cleanup: (() => void) | null = null;
-      const write = (text: string) => {
-        if (!closed) controller.enqueue(encoder.encode(text));
+      const write = (text: string | Uint8Array) => {
+        if (!closed) controller.enqueue(typeof text === 'string' ? encoder.encode(text) : text);
       };
-      const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const stopBeating = heartbeat.join(() => write(HEARTBEAT_FRAME));
       finish = () => {
         if (closed) return;
         closed = true;
-        clearInterval(heartbeat);
+        stopBeating();
         clientGone.removeEventListener('abort', onGone);
         cleanup?.();
       };

@@ -1,0 +1,96 @@
+import { HEARTBEAT_FRAME, type SseHeartbeat } from './sse-heartbeat.ts';
+import { sseFrame } from './sse-stream.ts';
+
+const encoder = new TextEncoder();
+const OPENING_FRAME = encoder.encode('retry: 2000\n\n');
+
+/** What the upstream may do: hand over one frame for every client. */
+export type BroadcastSend<Frames> = <Event extends keyof Frames & string>(event: Event, data: Frames[Event]) => void;
+
+/**
+ * One event stream shared by many clients (the dashboard's `/api/events`): a single upstream
+ * subscription, each frame serialized and encoded once and the same bytes enqueued to every
+ * client, instead of a listener and a JSON.stringify per client. The upstream is subscribed
+ * while at least one client is connected and dropped with the last one, so the event bus is
+ * back to its baseline once everyone has gone.
+ */
+export class SseBroadcast<Frames> {
+  /** Each connected client's stream, with what makes it leave. */
+  private readonly clients = new Map<ReadableStreamDefaultController<Uint8Array>, () => void>();
+  private unsubscribe: (() => void) | null = null;
+  private readonly upstream: (send: BroadcastSend<Frames>) => () => void;
+  private readonly heartbeat: SseHeartbeat;
+
+  /** `upstream` subscribes to the source and returns its unsubscribe; `heartbeat` is the timer shared with other streams. */
+  constructor(upstream: (send: BroadcastSend<Frames>) => () => void, heartbeat: SseHeartbeat) {
+    this.upstream = upstream;
+    this.heartbeat = heartbeat;
+  }
+
+  /** How many clients are connected now. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Whether the upstream subscription is held (only while `clientCount` is above zero). */
+  get subscribed(): boolean {
+    return this.unsubscribe !== null;
+  }
+
+  /** A `text/event-stream` body for one more client, ended and forgotten when `clientGone` aborts or the reader cancels. */
+  stream(clientGone: AbortSignal): ReadableStream<Uint8Array> {
+    let leave = () => {};
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        if (clientGone.aborted) {
+          controller.close();
+          return;
+        }
+        controller.enqueue(OPENING_FRAME);
+        let left = false;
+        const stopBeating = this.heartbeat.join(() => this.write(controller, HEARTBEAT_FRAME));
+        const onGone = () => {
+          leave();
+          try {
+            controller.close();
+          } catch {
+            // Already closed or cancelled by the reader.
+          }
+        };
+        leave = () => {
+          if (left) return;
+          left = true;
+          clientGone.removeEventListener('abort', onGone);
+          stopBeating();
+          this.clients.delete(controller);
+          if (this.clients.size === 0) this.release();
+        };
+        clientGone.addEventListener('abort', onGone, { once: true });
+        this.clients.set(controller, leave);
+        this.unsubscribe ??= this.upstream((event, data) => this.broadcast(sseFrame(event, data)));
+      },
+      cancel: () => leave(),
+    });
+  }
+
+  private broadcast(frame: string): void {
+    const bytes = encoder.encode(frame);
+    for (const controller of this.clients.keys()) this.write(controller, bytes);
+  }
+
+  private write(controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array): void {
+    try {
+      // The same bytes for every client: nobody writes into them after this.
+      controller.enqueue(bytes);
+    } catch {
+      // The stream ended without telling us (its reader errored): it leaves like any other.
+      this.clients.get(controller)?.();
+    }
+  }
+
+  private release(): void {
+    const unsubscribe = this.unsubscribe;
+    this.unsubscribe = null;
+    unsubscribe?.();
+  }
+}
