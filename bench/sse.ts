@@ -1,5 +1,7 @@
 // A minimal Server-Sent Events reader for the run benchmarks: fetch with a streamed body,
 // frames split on blank lines, each event handed over with the wall-clock time it arrived.
+// For one reader at a time; the many-viewers bench (bench/sse-fanout.ts) uses the lighter
+// socket-per-viewer pool in test/support/sse-clients.ts instead.
 
 /** One SSE event as received. */
 export interface SseEvent {

@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { request, type ClientRequest } from 'node:http';
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 
-// Many dashboard viewers at once, cheaply: raw `node:http` requests without a connection pool
-// (fetch's would queue them), each frame split out by hand and its delay taken from the
+// Many dashboard viewers at once, cheaply: a raw TCP socket each (fetch's pool would queue
+// them, and node:http's response streams cost more than the server's writes), each frame split out by hand and its delay taken from the
 // `emittedAt` the server stamps in it. Used by the live-viewers engine test and the
 // `bench/sse-fanout.ts` client process.
 
@@ -22,7 +23,7 @@ export interface Receipt {
 /** `count` open connections to one event stream, every frame of each recorded. */
 export class SseClientPool {
   readonly receipts: Receipt[] = [];
-  private readonly requests: ClientRequest[] = [];
+  private readonly sockets: Socket[] = [];
   private readonly seenBy = new Map<string, number>();
   private readonly closed: Promise<void>[] = [];
   private heartbeats = 0;
@@ -50,58 +51,71 @@ export class SseClientPool {
 
   /** Drops every connection and waits until each socket has closed on this side. */
   async close(): Promise<void> {
-    for (const req of this.requests) req.destroy();
+    for (const socket of this.sockets) socket.destroy();
     await Promise.all(this.closed);
   }
 
   private connect(url: string): Promise<void> {
+    const { hostname, port, pathname } = new URL(url);
     return new Promise((resolve, reject) => {
-      // agent: false gives each viewer its own socket, as 500 browsers would have.
-      const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`${url} answered ${res.statusCode}`));
-          req.destroy();
-          return;
-        }
-        res.setEncoding('utf8');
-        let buffer = '';
-        let opened = false;
-        res.on('data', (chunk: string) => {
-          const receivedAt = epochMs();
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!opened && frame.startsWith('retry:')) {
-              opened = true;
-              resolve();
-            } else if (frame.startsWith(':')) this.heartbeats++;
-            else this.record(frame, receivedAt);
+      // A bare socket per viewer, as 500 browsers would have, and no HTTP client layer: the
+      // response is scanned as it comes (a chunk-size line between frames does not matter,
+      // as frames are found by their blank line and fields by name).
+      const socket = connect({ host: hostname, port: Number(port) });
+      socket.setNoDelay(true);
+      let buffer = '';
+      let opened = false;
+      socket.on('connect', () => socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`));
+      socket.on('data', (chunk: Buffer) => {
+        const receivedAt = epochMs();
+        // The fields read are ASCII; latin1 is the cheapest decoding that keeps offsets.
+        buffer += chunk.toString('latin1');
+        if (!opened) {
+          if (!buffer.includes('\r\n\r\n')) return;
+          if (!buffer.startsWith('HTTP/1.1 200')) {
+            reject(new Error(`${url} answered ${buffer.slice(0, buffer.indexOf('\r\n'))}`));
+            socket.destroy();
+            return;
           }
-        });
-        res.on('error', () => {});
+        }
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!opened && frame.includes('retry:')) {
+            opened = true;
+            resolve();
+          } else if (frame.endsWith(':')) this.heartbeats++;
+          else if (frame.includes('event: ')) this.record(frame, receivedAt);
+        }
       });
-      this.closed.push(new Promise((done) => req.on('close', () => done())));
-      req.on('error', (error) => reject(error));
-      this.requests.push(req);
-      req.end();
+      this.closed.push(new Promise((done) => socket.on('close', () => done())));
+      socket.on('error', (error) => {
+        if (!opened) reject(error);
+      });
+      this.sockets.push(socket);
     });
   }
 
   private record(frame: string, receivedAt: number): void {
-    let event = 'message';
-    let data = '';
-    for (const line of frame.split('\n')) {
-      if (line.startsWith('event: ')) event = line.slice(7);
-      else if (line.startsWith('data: ')) data = line.slice(6);
-    }
-    const parsed = JSON.parse(data) as { emittedAt: number; run: { id: string } };
-    this.receipts.push({ event, runId: parsed.run.id, delayMs: receivedAt - parsed.emittedAt });
-    const key = `${event} ${parsed.run.id}`;
+    const eventAt = frame.indexOf('event: ') + 7;
+    const event = frame.slice(eventAt, frame.indexOf('\n', eventAt));
+    const data = frame.slice(frame.indexOf('data: ', eventAt) + 6);
+    // Run records begin with their id; anything else is read the slow way.
+    const idAt = data.indexOf(RUN_ID_MARK);
+    const emittedAtAt = data.lastIndexOf(EMITTED_AT_MARK);
+    const parsed =
+      idAt >= 0 && emittedAtAt >= 0
+        ? { runId: data.slice(idAt + RUN_ID_MARK.length, data.indexOf('"', idAt + RUN_ID_MARK.length)), emittedAt: Number.parseFloat(data.slice(emittedAtAt + EMITTED_AT_MARK.length)) }
+        : (({ run, emittedAt }: { run: { id: string }; emittedAt: number }) => ({ runId: run.id, emittedAt }))(JSON.parse(data));
+    this.receipts.push({ event, runId: parsed.runId, delayMs: receivedAt - parsed.emittedAt });
+    const key = `${event} ${parsed.runId}`;
     this.seenBy.set(key, (this.seenBy.get(key) ?? 0) + 1);
   }
 }
+
+const RUN_ID_MARK = '"run":{"id":"';
+const EMITTED_AT_MARK = '"emittedAt":';
 
 /** The live streams' gauges from the server's `/metrics`. */
 export interface LiveStreamGauges {

@@ -18,6 +18,7 @@ export class SseBroadcast<Frames> {
   /** Each connected client's stream, with what makes it leave. */
   private readonly clients = new Map<ReadableStreamDefaultController<Uint8Array>, () => void>();
   private unsubscribe: (() => void) | null = null;
+  private readonly pending: string[] = [];
   private readonly upstream: (send: BroadcastSend<Frames>) => () => void;
   private readonly heartbeat: SseHeartbeat;
 
@@ -73,8 +74,19 @@ export class SseBroadcast<Frames> {
     });
   }
 
+  /**
+   * Frames published in one burst (a run finishing and the next one starting, a batch queued)
+   * are sent together at the end of the current task: one write per client instead of one per
+   * frame, as each write to a socket is a system call and those are most of a broadcast's cost.
+   */
   private broadcast(frame: string): void {
-    const bytes = encoder.encode(frame);
+    this.pending.push(frame);
+    if (this.pending.length === 1) queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    const bytes = encoder.encode(this.pending.join(''));
+    this.pending.length = 0;
     for (const controller of this.clients.keys()) this.write(controller, bytes);
   }
 

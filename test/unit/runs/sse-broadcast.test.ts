@@ -76,6 +76,22 @@ describe('allRunsBroadcast', () => {
     expect(heartbeat.running).toBe(false);
   });
 
+  it('sends the frames of one burst to each client in one chunk, in order', async () => {
+    const events = new RunEvents();
+    const broadcast = allRunsBroadcast(events, new SseHeartbeat());
+    const gone = new AbortController();
+    const client = connect(broadcast.stream(gone.signal));
+    events.publish('r1', { type: 'finished', run: { ...runRecord('r1'), status: 'passed' } });
+    events.publish('r2', { type: 'started', run: { ...runRecord('r2', { target: 'remote' }), status: 'running' } });
+    await settle();
+    expect(client.chunks).toHaveLength(2);
+    const burst = decoder.decode(client.chunks[1]);
+    expect(burst.match(/^event: \w+$/gm)).toEqual(['event: finished', 'event: started']);
+    expect(burst).toContain('"key":"RUN-demo/probe@remote"');
+    gone.abort();
+    await client.done;
+  });
+
   it('answers a client that is already gone with an empty stream and keeps nothing of it', async () => {
     const events = new RunEvents();
     const heartbeat = new SseHeartbeat();
