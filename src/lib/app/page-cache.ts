@@ -49,7 +49,7 @@ const PERSONAL_HEADERS = ['cookie', 'authorization', 'forwarded', 'x-forwarded-f
  * or linked from it, and the catalogue-wide pages; a run queued, started or finished (and its
  * incident bookkeeping), a runbook run's step, or any change made through the API drops the
  * run-state pages. The docs folder is watched (`fs.watch`); each lookup first lets pending
- * events in (one turn of the event loop), and re-reads the folder only when an event came or
+ * events in (a poll of the event loop), and re-reads the folder only when an event came or
  * watching is not possible, in which case every lookup takes the stamp check, as before.
  *
  * A request with no credentials at all (no cookie, no Authorization, no forwarding headers,
@@ -140,11 +140,18 @@ export class PageCache {
     for (const stop of this.unsubscribe) stop();
   }
 
-  // One turn first: an edit whose event is already queued (a test writes, then GETs) is seen
-  // before the lookup. Concurrent lookups share one re-read.
+  // Pending file events are let in first, so an edit whose event is already queued (a test
+  // writes, then GETs) is seen before the lookup: two immediates put one poll of the event loop
+  // between here and the check, whichever phase this runs in (an immediate queued from the
+  // poll phase runs before the next poll). Concurrent lookups share one re-read.
   private async syncDocs(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.watcher && !this.watcher.takeChanged() && this.known) return;
+    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    if (this.watcher) {
+      const named = this.watcher.take();
+      if (named === null && this.known) return;
+      // The named files are read again even if their stamps look unchanged.
+      if (named && named.length > 0) this.deps.docs.forget(named);
+    }
     this.syncing ??= this.readDocs().finally(() => (this.syncing = null));
     return this.syncing;
   }

@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -7,18 +7,38 @@ import path from 'node:path';
  * on every request. When the folder cannot be watched (no support, the watcher failed, the
  * folder is gone) `watching` is false and callers fall back to the stamp check every time.
  */
+const RETRY_MS = 5_000;
+
 export class DocsWatcher {
+  private readonly docsDir: string;
   private watcher: FSWatcher | null = null;
   private changed = true;
+  private readonly paths = new Set<string>();
+  private identity: string | null = null;
+  private startedAt = 0;
 
   constructor(docsDir: string) {
+    this.docsDir = docsDir;
+    this.start();
+  }
+
+  private start(): void {
+    this.changed = true;
+    this.startedAt = Date.now();
     try {
-      this.watcher = watch(docsDir, { recursive: true, persistent: false }, (_event, filename) => {
+      this.identity = this.currentIdentity();
+      const watcher = watch(this.docsDir, { recursive: true, persistent: false }, (_event, filename) => {
         if (filename === null || countsAsDocs(String(filename))) this.changed = true;
+        if (filename !== null && countsAsDocs(String(filename))) this.paths.add(String(filename).split(path.sep).join('/'));
       });
       // A watcher that dies (the folder removed, too many watches) must not leave a server
       // serving old pages: from then on every request takes the stamp check.
-      this.watcher.on('error', () => this.stop());
+      // The watch of a folder since removed may report its end after its successor started.
+      watcher.on('error', () => {
+        if (this.watcher === watcher) this.stop();
+        else watcher.close();
+      });
+      this.watcher = watcher;
     } catch {
       this.watcher = null;
     }
@@ -34,9 +54,37 @@ export class DocsWatcher {
    * any event that arrives after, including one for a read that is still going on.
    */
   takeChanged(): boolean {
+    return this.take() !== null;
+  }
+
+  /**
+   * Like `takeChanged`, with the files the events named (relative, `/`-separated): null for
+   * "nothing changed", an empty list when something did but no file was named.
+   */
+  take(): string[] | null {
+    // A folder removed and made again (a checkout, a restore) is a new folder the old watch
+    // never hears of: one stat per lookup notices, and the watch starts over on the new one.
+    if (this.watching && this.currentIdentity() !== this.identity) {
+      this.stop();
+      this.start();
+    }
+    // Without a watch (the folder was missing, the watch failed), try again now and then.
+    if (!this.watching && Date.now() - this.startedAt > RETRY_MS) this.start();
     const changed = this.changed || !this.watching;
     this.changed = false;
-    return changed;
+    const named = [...this.paths];
+    this.paths.clear();
+    return changed ? named : null;
+  }
+
+  // The inode alone is not enough: a folder made again at once often gets the same number back.
+  private currentIdentity(): string | null {
+    try {
+      const stat = statSync(this.docsDir);
+      return `${stat.ino}:${stat.birthtimeMs}`;
+    } catch {
+      return null;
+    }
   }
 
   /** Stops watching; `takeChanged()` then always says yes. */

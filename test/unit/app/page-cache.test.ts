@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync } from 'node:fs';
 import { PageCache } from '../../../src/lib/app/index.ts';
 import { DocsRepository } from '../../../src/lib/docs/index.ts';
 import type { IncidentService } from '../../../src/lib/incidents/index.ts';
@@ -55,6 +56,18 @@ describe('PageCache', () => {
       expect(renders()).toBe(3);
     });
   }
+
+  it('follows a docs folder removed and made again (a new folder, often with the old inode number, that the old watch never hears of)', async () => {
+    const { serve } = setUp(true);
+    expect((await serve('/docs/RUN-a')).text).toBe('A one');
+    rmSync(docs!.dir, { recursive: true });
+    mkdirSync(docs!.dir);
+    docs!.write('runbooks/a.md', runbook('RUN-a', 'A again'));
+    expect((await serve('/docs/RUN-a')).text).toBe('A again');
+    expect(cache!.watching).toBe(true);
+    docs!.write('runbooks/a.md', runbook('RUN-a', 'A third'));
+    expect((await serve('/docs/RUN-a')).text).toBe('A third');
+  });
 
   it('drops run-state pages on a run event, but not on a log line', async () => {
     const { serve, events, renders } = setUp(true);
