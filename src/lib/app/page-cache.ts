@@ -122,9 +122,7 @@ export class PageCache {
     const entry = this.cache.get(key);
     if (!entry) return false;
     const answer = await cachedAnswer(entry, 'GET', header);
-    const headers: Record<string, string> = {};
-    answer.headers.forEach((value, name) => (headers[name] = value));
-    res.writeHead(answer.status, headers);
+    res.writeHead(answer.status, answer.headers);
     res.end(answer.body ?? undefined);
     return true;
   }

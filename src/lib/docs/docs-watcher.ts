@@ -8,6 +8,7 @@ import path from 'node:path';
  * folder is gone) `watching` is false and callers fall back to the stamp check every time.
  */
 const RETRY_MS = 5_000;
+const IDENTITY_CHECK_MS = 1_000;
 
 export class DocsWatcher {
   private readonly docsDir: string;
@@ -16,6 +17,9 @@ export class DocsWatcher {
   private readonly paths = new Set<string>();
   private identity: string | null = null;
   private startedAt = 0;
+  private checkedAt = 0;
+  /** When an entry last came or went (a folder being removed and made again produces many). */
+  private renamedAt = 0;
 
   constructor(docsDir: string) {
     this.docsDir = docsDir;
@@ -27,7 +31,8 @@ export class DocsWatcher {
     this.startedAt = Date.now();
     try {
       this.identity = this.currentIdentity();
-      const watcher = watch(this.docsDir, { recursive: true, persistent: false }, (_event, filename) => {
+      const watcher = watch(this.docsDir, { recursive: true, persistent: false }, (event, filename) => {
+        if (event === 'rename') this.renamedAt = Date.now();
         if (filename === null || countsAsDocs(String(filename))) this.changed = true;
         if (filename !== null && countsAsDocs(String(filename))) this.paths.add(String(filename).split(path.sep).join('/'));
       });
@@ -64,7 +69,11 @@ export class DocsWatcher {
   take(): string[] | null {
     // A folder removed and made again (a checkout, a restore) is a new folder the old watch
     // never hears of: one stat per lookup notices, and the watch starts over on the new one.
-    if (this.watching && this.currentIdentity() !== this.identity) {
+    // The stat is kept off most lookups: done while files are coming and going, else once a second.
+    const now = Date.now();
+    const due = now - this.renamedAt < IDENTITY_CHECK_MS || now - this.checkedAt >= IDENTITY_CHECK_MS;
+    if (due) this.checkedAt = now;
+    if (this.watching && due && this.currentIdentity() !== this.identity) {
       this.stop();
       this.start();
     }

@@ -14,6 +14,8 @@ export interface CachedResponse {
   expiresAt: number | null;
   /** Compressed copies, made on the first request that accepts each encoding. */
   encoded: Map<BodyEncoding, Promise<Uint8Array>>;
+  /** The headers of each kind of answer (plain, each encoding, 304), made once. */
+  variants: Map<string, Record<string, string>>;
 }
 
 /** Where every tag a render depends on stood when it began; see `ResponseCache.ticket`. */
@@ -90,7 +92,7 @@ export class ResponseCache {
       if (!TRANSFER_HEADERS.has(name)) headers.push([name, value]);
     });
     const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    const entry: CachedResponse = { status: response.status, headers, body, etag, tags: ticket.tags, expiresAt: ttlMs === null ? null : this.now() + ttlMs, encoded: new Map() };
+    const entry: CachedResponse = { status: response.status, headers, body, etag, tags: ticket.tags, expiresAt: ttlMs === null ? null : this.now() + ttlMs, encoded: new Map(), variants: new Map() };
     const stale = ticket.tags.some((tag, i) => (this.generations.get(tag) ?? 0) !== ticket.generations[i]);
     if (!stale && body.byteLength <= this.maxBytes / 8) this.keep(key, entry);
     return entry;
@@ -157,35 +159,44 @@ export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
 /** An answer made from an entry, before it is written as a Response or to a Node socket. */
 export interface CachedAnswer {
   status: number;
-  headers: Headers;
+  /** Shared by every answer of this entry in this encoding: read, never change. */
+  headers: Readonly<Record<string, string>>;
   body: Uint8Array | null;
 }
 
 /**
  * The answer to a request from an entry: 304 when the client holds these bytes already,
  * else the bytes in the best encoding the client accepts (compressed once, then kept). The
- * security headers the entry lacks are filled in, as `withSecurityHeaders` would.
+ * security headers the entry lacks are filled in, as `withSecurityHeaders` would. Each
+ * variant's headers are worked out once per entry.
  */
 export async function cachedAnswer(entry: CachedResponse, method: string, header: (name: string) => string | null): Promise<CachedAnswer> {
-  const headers = new Headers(entry.headers);
-  for (const [name, value] of Object.entries(securityHeadersFor(headers))) headers.set(name, value);
-  headers.set('etag', entry.etag);
-  const compressible = isCompressible(headers.get('content-type')) && entry.body.byteLength >= MIN_COMPRESSIBLE_BYTES;
-  if (compressible) headers.set('vary', 'accept-encoding');
-  if (matchesEtag(header('if-none-match'), entry.etag)) {
-    headers.delete('content-type');
-    return { status: 304, headers, body: null };
-  }
+  const compressible = isCompressible(entry.headers.find(([name]) => name === 'content-type')?.[1] ?? null) && entry.body.byteLength >= MIN_COMPRESSIBLE_BYTES;
+  if (matchesEtag(header('if-none-match'), entry.etag)) return { status: 304, headers: variantHeaders(entry, 'not-modified', compressible, null), body: null };
   const encoding = compressible ? preferredEncoding(header('accept-encoding')) : null;
   let body = entry.body;
   if (encoding) {
     let encoded = entry.encoded.get(encoding);
     if (!encoded) entry.encoded.set(encoding, (encoded = encodeBody(entry.body, encoding)));
     body = await encoded;
-    headers.set('content-encoding', encoding);
   }
-  headers.set('content-length', String(body.byteLength));
-  return { status: entry.status, headers, body: method === 'HEAD' ? null : body };
+  return { status: entry.status, headers: variantHeaders(entry, encoding ?? 'identity', compressible, body.byteLength), body: method === 'HEAD' ? null : body };
+}
+
+function variantHeaders(entry: CachedResponse, variant: BodyEncoding | 'identity' | 'not-modified', compressible: boolean, length: number | null): Record<string, string> {
+  const known = entry.variants.get(variant);
+  if (known) return known;
+  const headers = new Headers(entry.headers);
+  for (const [name, value] of Object.entries(securityHeadersFor(headers))) headers.set(name, value);
+  headers.set('etag', entry.etag);
+  if (compressible) headers.set('vary', 'accept-encoding');
+  if (variant === 'not-modified') headers.delete('content-type');
+  if (variant === 'br' || variant === 'gzip') headers.set('content-encoding', variant);
+  if (length !== null) headers.set('content-length', String(length));
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => (record[name] = value));
+  entry.variants.set(variant, record);
+  return record;
 }
 
 /** The answer to a request from an entry, as a Response (see `cachedAnswer`). */
