@@ -32,7 +32,7 @@ export interface PageCacheDeps {
 
 // Headers that may name someone or change what a page says: a request carrying any of them
 // takes the whole pipeline.
-const PERSONAL_HEADERS = ['cookie', 'authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'];
+const PERSONAL_HEADERS = ['cookie', 'authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port'];
 
 /**
  * Rendered GET answers kept in front of Astro, for the pages everyone reads (the catalogue,
