@@ -34,6 +34,8 @@ writeFileSync(path.join(docsDir, 'runbooks', 'runbook-bench.md'), `---\ntype: ru
 writeFileSync(path.join(work, 'systems.yaml'), `systems:\n  demo:\n    dir: ${JSON.stringify(work)}\n`);
 
 const server = await startServer({ DOCS_DIR: docsDir, DATA_DIR: path.join(work, 'data'), SYSTEMS_CONFIG: path.join(work, 'systems.yaml') });
+// A bench that fails half-way leaves no server behind.
+process.on('exit', () => server.process.kill('SIGKILL'));
 const paths: Array<[string, string]> = [
   ['doc page', '/docs/RUN-runner-image'],
   ['catalogue', '/'],
