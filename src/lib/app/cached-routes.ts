@@ -33,7 +33,9 @@ export function cachePolicy(pathname: string): CachePolicy | null {
   if (pathname === '/health') return { tags: [catalogue, runs], ttlMs: RELATIVE_TIME_MS };
   if (pathname === '/dashboard' || pathname === '/api/checks') return { tags: [catalogue, runs], ttlMs: LIVE_MS };
   if (pathname.startsWith('/badge/') && pathname.endsWith('.svg')) return { tags: [catalogue, runs], ttlMs: null };
-  if (pathname === '/metrics') return { tags: [catalogue, runs], ttlMs: null };
+  // Metrics also carry gauges no event announces (the live streams' client counts, from main's
+  // sse-fanout work): they lag those by at most LIVE_MS, and run state not at all.
+  if (pathname === '/metrics') return { tags: [catalogue, runs], ttlMs: LIVE_MS };
   if (pathname === '/healthz') return { tags: [catalogue], ttlMs: LIVE_MS };
   return null;
 }
