@@ -3,6 +3,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { createCore, startOnce, type Core } from './lib/app/index.ts';
 import { authorize, SESSION_COOKIE, type Principal } from './lib/auth/index.ts';
 import { loadConfig, readEdgeSettings } from './lib/config/index.ts';
+import { earlyAnswers } from './server/early-answers.ts';
 import { AllowedHosts, authRefusal, clearSessionCookieHeader, edgeRefusal, isMutating, jsonError, routeAction, sessionCookieHeader, startupFailureResponse, withSecurityHeaders } from './lib/http/index.ts';
 
 // Built on the first request and kept for the life of the server: the highlighter, the docs
@@ -42,6 +43,7 @@ async function answer(context: APIContext, next: MiddlewareNext): Promise<Respon
   let built: Core;
   try {
     built = context.locals.core = await core();
+    earlyAnswers.cache = built.pageCache;
   } catch (error) {
     console.error('runbook-live: start-up failed:', error);
     return startupFailureResponse(request, url, error);
@@ -90,7 +92,11 @@ async function answer(context: APIContext, next: MiddlewareNext): Promise<Respon
       return jsonError(403, 'CsrfTokenInvalid', message);
     }
   }
-  const response = await next();
+  // Refused requests never get here, so nothing cached is answered to someone who may not see it;
+  // an answer that clears a stale cookie is rendered afresh (see PageCache for the key).
+  const cache = Object.keys(extraHeaders).length === 0 ? built.pageCache : null;
+  const response = cache ? await cache.serve(request, url, { principal: resolution.principal, csrfToken: resolution.csrfToken, clientAddress: address }, next) : await next();
+  if (isMutating(request.method) && response.status < 400) built.pageCache?.changed();
   if (wanted?.action) audit(resolution.principal, wanted.action, context.locals.auditTarget ?? wanted.target, response.status, context.locals.auditDetail ?? null);
   for (const [name, value] of Object.entries(extraHeaders)) response.headers.append(name, value);
   // The page is rendered by now: background work may begin (only the first call counts).

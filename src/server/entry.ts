@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { handler, options } from '@astrojs/node/server.js';
 import { generateToken } from '../lib/auth/index.ts';
 import { BASELINE_SECURITY_HEADERS, LOCKED_DOWN_CSP } from '../lib/http/index.ts';
+import { earlyAnswers } from './early-answers.ts';
 
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -18,7 +19,14 @@ function guarded(inner: NodeHandler): NodeHandler {
   return (req, res) => {
     for (const [name, value] of Object.entries(BASELINE_SECURITY_HEADERS)) res.setHeader(name, value);
     res.setHeader('content-security-policy', LOCKED_DOWN_CSP);
-    inner(req, res);
+    // A cached page for a request without credentials is written here, skipping Astro's
+    // request and response conversions; anything else goes through the middleware.
+    const cache = earlyAnswers.cache;
+    if (!cache || req.method !== 'GET') return inner(req, res);
+    cache.answerEarly(req, res).then(
+      (answered) => answered || inner(req, res),
+      () => inner(req, res),
+    );
   };
 }
 

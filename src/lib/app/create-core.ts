@@ -10,6 +10,7 @@ import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
+import { PageCache } from './page-cache.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
 /** How the core is used: a server does everything; a CLI run only runs and records. */
@@ -56,6 +57,8 @@ export interface Core {
   audit: AuditLog;
   /** Rendered doc pages; null in `cli` mode, which renders nothing. */
   pages: RenderedDocCache | null;
+  /** Whole rendered GET answers, in front of Astro (src/middleware.ts); null in `cli` mode. */
+  pageCache: PageCache | null;
   /** Starts what a server does in the background (recovery's clean-up, probes, schedules); later calls do nothing. */
   startBackground(): void;
   /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping, closes the database. */
@@ -141,6 +144,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     });
   }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
+  const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -162,6 +166,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     generatedAdminToken,
     audit,
     pages,
+    pageCache,
     startBackground: () => startBackground(),
     close: () =>
       (closing ??= (async () => {
@@ -172,6 +177,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         health.stop();
         audit.stop();
         unsubscribe();
+        pageCache?.close();
         // Runbook runs first: draining runs alone would let a runbook start its next step.
         await runbooks.drain();
         await runs.drain();

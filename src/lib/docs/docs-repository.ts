@@ -60,6 +60,16 @@ export class DocsRepository {
     return this.pending;
   }
 
+  /**
+   * Forgets what was read of these files (paths inside the docs folder), so the next
+   * `current()` reads them again even when their stamps look the same: two writes of one size
+   * within one tick of the file-system clock leave the same mtime and size behind.
+   */
+  forget(relativePaths: Iterable<string>): void {
+    for (const file of relativePaths) this.files.delete(file);
+    this.snapshot = null;
+  }
+
   private async refresh(): Promise<DocSet> {
     const listed = await this.listFiles();
     const stamps = listed.stamps;

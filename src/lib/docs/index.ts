@@ -14,3 +14,5 @@ export * from './repository-root.ts';
 export * from './scan-references.ts';
 export * from './doc-content-hash.ts';
 export * from './git-head.ts';
+export * from './docs-watcher.ts';
+export * from './doc-set-changes.ts';

@@ -13,3 +13,5 @@ export * from './rate-limited.ts';
 export * from './route-permissions.ts';
 export * from './auth-responses.ts';
 export * from './run-start-request.ts';
+export * from './content-encoding.ts';
+export * from './response-cache.ts';

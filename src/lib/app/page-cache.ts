@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../auth/index.ts';
+import { docSetChanges, DocsWatcher, type DocSet, type DocsRepository } from '../docs/index.ts';
+import { answerFromCache, cachedAnswer, ResponseCache } from '../http/index.ts';
+import type { IncidentService } from '../incidents/index.ts';
+import type { RunbookRunService, RunEvents } from '../runs/index.ts';
+import { cachePolicy, CacheTags } from './cached-routes.ts';
+
+/** Who is asking, as far as a cached page may differ by it. */
+export interface Viewer {
+  principal: Principal;
+  csrfToken: string | null;
+  /** The peer's address, as the principal was resolved from it. */
+  clientAddress: string;
+}
+
+/** What the page cache needs to hear about. */
+export interface PageCacheDeps {
+  docs: DocsRepository;
+  events: RunEvents;
+  runbooks: RunbookRunService;
+  incidents: IncidentService;
+  /** False to take the stamp check on every lookup instead of watching the folder. */
+  watch?: boolean;
+  /**
+   * Whether a request without credentials can be answered before Astro (see `answerEarly`):
+   * false when trusted proxies are configured, whose headers name other principals.
+   */
+  earlyAnswers: boolean;
+}
+
+// Headers that may name someone or change what a page says: a request carrying any of them
+// takes the whole pipeline.
+const PERSONAL_HEADERS = ['cookie', 'authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port'];
+
+/**
+ * Rendered GET answers kept in front of Astro, for the pages everyone reads (the catalogue,
+ * doc pages, the dashboard, badges, metrics, health).
+ *
+ * The key is the method, the path and query, and the viewer. Pages carry per-user bits (the
+ * header names who is signed in, `<meta name="csrf-token">` holds the session's token), so the
+ * viewer part of the key is the role, how they signed in, their name and their CSRF token:
+ * two people never share an entry, and anonymous visitors from one address (the common case,
+ * and what the benches measure) share one. Keeping per-user bits out of the HTML instead would
+ * change every page's markup and script; this keeps the pages as they are.
+ *
+ * Entries are dropped by tag, precisely: an edited doc drops its page, the pages linking to it
+ * or linked from it, and the catalogue-wide pages; a run queued, started or finished (and its
+ * incident bookkeeping), a runbook run's step, or any change made through the API drops the
+ * run-state pages. The docs folder is watched (`fs.watch`); each lookup first lets pending
+ * events in (a poll of the event loop), and re-reads the folder only when an event came or
+ * watching is not possible, in which case every lookup takes the stamp check, as before.
+ *
+ * A request with no credentials at all (no cookie, no Authorization, no forwarding headers,
+ * not from a trusted proxy) is always the anonymous principal of its address, so its key is
+ * the address and the Host instead, and the server's Node handler can answer it from the
+ * cache before Astro parses anything (`answerEarly`). Such an entry exists only once the
+ * whole pipeline (host check, principal, route permission) has answered that same key.
+ */
+export class PageCache {
+  readonly cache = new ResponseCache();
+  private readonly watcher: DocsWatcher | null;
+  private readonly unsubscribe: Array<() => void>;
+  private known: DocSet | null = null;
+  private syncing: Promise<void> | null = null;
+  private readonly deps: PageCacheDeps;
+
+  constructor(deps: PageCacheDeps) {
+    this.deps = deps;
+    this.watcher = deps.watch === false ? null : new DocsWatcher(deps.docs.docsDir);
+    const dropRunState = () => this.cache.invalidate(CacheTags.runs);
+    this.unsubscribe = [
+      deps.events.subscribeAll((_runId, event) => {
+        if (event.type === 'log') return;
+        dropRunState();
+        // An incident is opened after the run's end is published: drop again once it is written.
+        if (event.type === 'finished') void deps.incidents.settled().then(dropRunState);
+      }),
+      deps.runbooks.subscribeAll(dropRunState),
+    ];
+  }
+
+  /** Whether the docs folder is being watched (false: the stamp check on every lookup). */
+  get watching(): boolean {
+    return this.watcher?.watching ?? false;
+  }
+
+  /**
+   * Answers a GET from the cache, or renders it with `render` and keeps the result when it
+   * may be kept. Anything the cache does not cover goes straight to `render`.
+   */
+  async serve(request: Request, url: URL, viewer: Viewer, render: () => Promise<Response>): Promise<Response> {
+    const policy = request.method === 'GET' && !url.searchParams.has('token') ? cachePolicy(url.pathname) : null;
+    if (!policy) return render();
+    await this.syncDocs();
+    const anonymous = this.earlyKey(url, (name) => request.headers.get(name), viewer.clientAddress);
+    const key = anonymous ?? `${url.pathname}?${sortedQuery(url)}#${viewerKey(viewer)}`;
+    const hit = this.cache.get(key);
+    if (hit) return answerFromCache(hit, request);
+    const ticket = this.cache.ticket(policy.tags);
+    const response = await render();
+    const entry = await this.cache.store(key, response, ticket, policy.ttlMs);
+    return entry ? answerFromCache(entry, request) : response;
+  }
+
+  /**
+   * Answers a GET straight from the Node request when it carries no credentials and its
+   * entry is kept; false (nothing written) sends it on to Astro, which does everything else.
+   */
+  async answerEarly(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (req.method !== 'GET' || !this.deps.earlyAnswers || !req.url || !req.headers.host) return false;
+    const url = new URL(req.url, 'http://early.invalid');
+    if (url.searchParams.has('token') || !cachePolicy(url.pathname)) return false;
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    };
+    const key = this.earlyKey(url, header, req.socket.remoteAddress ?? '');
+    if (!key) return false;
+    await this.syncDocs();
+    const entry = this.cache.get(key);
+    if (!entry) return false;
+    const answer = await cachedAnswer(entry, 'GET', header);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body ?? undefined);
+    return true;
+  }
+
+  /** A change went through the API (an incident acknowledged, a run started): run-state pages are dropped. */
+  changed(): void {
+    this.cache.invalidate(CacheTags.runs);
+  }
+
+  /** Stops watching and listening. */
+  close(): void {
+    this.watcher?.stop();
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  // Pending file events are let in first, so an edit whose event is already queued (a test
+  // writes, then GETs) is seen before the lookup: two immediates put one poll of the event loop
+  // between here and the check, whichever phase this runs in (an immediate queued from the
+  // poll phase runs before the next poll). Concurrent lookups share one re-read.
+  private async syncDocs(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    if (this.watcher) {
+      const named = this.watcher.take();
+      if (named === null && this.known) return;
+      // The named files are read again even if their stamps look unchanged.
+      if (named && named.length > 0) this.deps.docs.forget(named);
+    }
+    this.syncing ??= this.readDocs().finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  private async readDocs(): Promise<void> {
+    const next = await this.deps.docs.current();
+    if (next === this.known) return;
+    const changes = docSetChanges(this.known, next);
+    const first = this.known === null;
+    this.known = next;
+    if (first) return;
+    if (changes.kind === 'all') return this.cache.invalidateAll();
+    if (changes.kind === 'some') for (const id of changes.ids) this.cache.invalidate(CacheTags.doc(id));
+    // Any change to the folder (a new image, a finding) can show in the catalogue-wide pages.
+    this.cache.invalidate(CacheTags.catalogue);
+  }
+
+  // The key of a request without credentials: its address (which alone decides its anonymous
+  // principal) and its Host (which passed the host check), or null for any other request.
+  private earlyKey(url: URL, header: (name: string) => string | null, clientAddress: string): string | null {
+    if (!this.deps.earlyAnswers || PERSONAL_HEADERS.some((name) => header(name) !== null)) return null;
+    return `${url.pathname}?${sortedQuery(url)}#anonymous@${clientAddress}@${header('host') ?? ''}`;
+  }
+}
+
+function viewerKey({ principal, csrfToken }: Viewer): string {
+  return createHash('sha256').update(JSON.stringify([principal.role, principal.via, principal.name, csrfToken])).digest('base64url');
+}
+
+function sortedQuery(url: URL): string {
+  const params = new URLSearchParams(url.searchParams);
+  params.sort();
+  return params.toString();
+}
