@@ -4,6 +4,8 @@ export const CacheTags = {
   catalogue: 'docs:catalogue',
   /** Run and incident state: statuses, freshness, "verified by", incidents, counts. */
   runs: 'runs',
+  /** The live streams' counts (the `/metrics` gauges): dropped when a stream opens or closes. */
+  streams: 'streams',
   /** One doc's page. */
   doc: (id: string) => `doc:${id}`,
 } as const;
@@ -26,16 +28,16 @@ const LIVE_MS = 2_000;
  * writes to it), sign-in and sign-out, and anything not listed here.
  */
 export function cachePolicy(pathname: string): CachePolicy | null {
-  const { catalogue, runs, doc } = CacheTags;
+  const { catalogue, runs, streams, doc } = CacheTags;
   if (pathname === '/') return { tags: [catalogue, runs], ttlMs: RELATIVE_TIME_MS };
   const docPage = /^\/docs\/([^/]+)$/.exec(pathname);
   if (docPage) return { tags: [doc(safeDecode(docPage[1]!)), runs], ttlMs: RELATIVE_TIME_MS };
   if (pathname === '/health') return { tags: [catalogue, runs], ttlMs: RELATIVE_TIME_MS };
   if (pathname === '/dashboard' || pathname === '/api/checks') return { tags: [catalogue, runs], ttlMs: LIVE_MS };
   if (pathname.startsWith('/badge/') && pathname.endsWith('.svg')) return { tags: [catalogue, runs], ttlMs: null };
-  // Metrics also carry gauges no event announces (the live streams' client counts, from main's
-  // sse-fanout work): they lag those by at most LIVE_MS, and run state not at all.
-  if (pathname === '/metrics') return { tags: [catalogue, runs], ttlMs: LIVE_MS };
+  // Metrics carry the live streams' counts too, dropped as streams come and go; only target
+  // health (probes announce nothing) may lag, by at most LIVE_MS.
+  if (pathname === '/metrics') return { tags: [catalogue, runs, streams], ttlMs: LIVE_MS };
   if (pathname === '/healthz') return { tags: [catalogue], ttlMs: LIVE_MS };
   return null;
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/index.ts';
 import { docSetChanges, DocsWatcher, type DocSet, type DocsRepository } from '../docs/index.ts';
 import { answerFromCache, cachedAnswer, ResponseCache } from '../http/index.ts';
 import type { IncidentService } from '../incidents/index.ts';
-import type { RunbookRunService, RunEvents } from '../runs/index.ts';
+import type { LiveStreams, RunbookRunService, RunEvents } from '../runs/index.ts';
 import { cachePolicy, CacheTags } from './cached-routes.ts';
 
 /** Who is asking, as far as a cached page may differ by it. */
@@ -21,6 +21,8 @@ export interface PageCacheDeps {
   events: RunEvents;
   runbooks: RunbookRunService;
   incidents: IncidentService;
+  /** The live event streams, whose counts `/metrics` shows. */
+  liveStreams?: LiveStreams;
   /** False to take the stamp check on every lookup instead of watching the folder. */
   watch?: boolean;
   /**
@@ -78,6 +80,7 @@ export class PageCache {
         if (event.type === 'finished') void deps.incidents.settled().then(dropRunState);
       }),
       deps.runbooks.subscribeAll(dropRunState),
+      ...(deps.liveStreams ? [deps.liveStreams.onChange(() => this.cache.invalidate(CacheTags.streams))] : []),
     ];
   }
 

@@ -33,6 +33,11 @@ export class LiveStreams {
     return this.dashboard.stream(clientGone);
   }
 
+  /** Calls `listener` whenever a run or dashboard stream opens or closes (so the counts below changed). */
+  onChange(listener: () => void): () => void {
+    return this.heartbeat.onMembershipChange(listener);
+  }
+
   /** What the streams hold right now: a leak shows as a count that never comes back down. */
   counts(): LiveStreamCounts {
     return { dashboardClients: this.dashboard.clientCount, heartbeatStreams: this.heartbeat.size, eventListeners: this.events.listenerCount() };

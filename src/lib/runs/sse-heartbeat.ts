@@ -11,6 +11,7 @@ export const HEARTBEAT_FRAME = new TextEncoder().encode(':\n\n');
  */
 export class SseHeartbeat {
   private readonly beats = new Set<() => void>();
+  private readonly membershipListeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
 
@@ -25,13 +26,29 @@ export class SseHeartbeat {
       this.timer = setInterval(() => this.tick(), this.intervalMs);
       this.timer.unref();
     }
+    this.announceMembership();
     return () => {
-      this.beats.delete(beat);
+      if (!this.beats.delete(beat)) return;
       if (this.beats.size === 0 && this.timer) {
         clearInterval(this.timer);
         this.timer = null;
       }
+      this.announceMembership();
     };
+  }
+
+  /**
+   * Calls `listener` whenever a stream joins or leaves, until the returned function is called:
+   * what counts the streams (the `/metrics` gauges, kept in the response cache) learns of a
+   * change this way instead of by polling.
+   */
+  onMembershipChange(listener: () => void): () => void {
+    this.membershipListeners.add(listener);
+    return () => this.membershipListeners.delete(listener);
+  }
+
+  private announceMembership(): void {
+    for (const listener of this.membershipListeners) listener();
   }
 
   /** How many streams are beating now. */
