@@ -5,7 +5,7 @@ import type { RunbookRunService, RunService } from '../runs/index.ts';
 import { runbookEvery, type RunbookScheduler, type Scheduler } from '../schedules/index.ts';
 import type { SystemsConfig } from '../systems/index.ts';
 import type { TargetHealthMonitor } from '../systems/index.ts';
-import { loadDashboard, type Dashboard, type DashboardFilters } from './dashboard-data.ts';
+import { loadDashboard, type Dashboard, type DashboardFilters, type DashboardQuery } from './dashboard-data.ts';
 import { docFreshness, type DocFreshness } from './doc-freshness.ts';
 import { prometheusMetrics } from './prometheus-metrics.ts';
 import { startRows } from './run-all.ts';
@@ -36,10 +36,11 @@ export class DashboardService {
     this.deps = deps;
   }
 
-  /** Every check's row on every target, filtered, with counts over all rows. */
-  async load(filters: DashboardFilters = {}): Promise<Dashboard> {
+  /** The checks' rows on every target, filtered, sorted and paged, with counts over all rows. */
+  async load(query: DashboardQuery = {}): Promise<Dashboard> {
     const { catalog, runs, incidents, health, scheduler, defaultTargets } = this.deps;
-    return loadDashboard({ set: await this.deps.docs.current(), catalog, store: { blockTargetStats: (now) => runs.stats(now) }, incidents, health, scheduler, defaultTargets }, filters);
+    const store = { blockTargetStats: (now: Date, keys?: Array<{ blockId: string; target: string }>) => runs.stats(now, keys), latestByKey: () => runs.latestByKey() };
+    return loadDashboard({ set: await this.deps.docs.current(), catalog, store, incidents, health, scheduler, defaultTargets }, query);
   }
 
   /** Every runnable runbook on each of its targets, with its latest runbook run and schedule. */
@@ -60,8 +61,8 @@ export class DashboardService {
 
   /** A check's status badge: 404 with an "unknown" badge when no check has that id or name. */
   async badge(id: string, target: string | undefined): Promise<{ status: 200 | 404; svg: string }> {
-    const { rows } = await this.load(target ? { target } : {});
-    const mine = rows.filter((row) => row.blockId === id || row.name === id);
+    // Only this check's rows are built, not the whole dashboard's.
+    const { rows: mine } = await this.load({ check: id, ...(target ? { target } : {}) });
     const label = mine[0]?.name ?? (blockIdParts(id).local || id);
     return { status: mine.length === 0 ? 404 : 200, svg: statusBadgeSvg(label, mine.length === 0 ? 'unknown' : worstStatus(mine.map((row) => row.status))) };
   }

@@ -4,7 +4,8 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { LogLine, RunRecord } from './run-record.ts';
 import { parseRunResult } from './run-result.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
-import { blockTargetStats, type BlockTargetStats } from './sqlite-run-stats.ts';
+import { CHECK_LATEST_SCHEMA, backfillCheckLatest, blockTargetStats, blockTargetStatsOf, latestByKey, type BlockTargetStats, type LatestState } from './sqlite-run-stats.ts';
+import { pruneRuns, storeFacts, type PruneOptions, type PruneResult, type StoreFacts } from './sqlite-run-retention.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -89,6 +90,8 @@ export class SqliteRunStore implements RunStore {
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
     this.addMissingColumns();
+    this.db.exec(CHECK_LATEST_SCHEMA);
+    backfillCheckLatest(this.db);
     const columns = ['id', ...Object.values(COLUMNS)];
     this.statements = {
       insert: this.db.prepare(`INSERT INTO runs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
@@ -169,8 +172,20 @@ export class SqliteRunStore implements RunStore {
     return unfinished;
   }
 
-  blockTargetStats(now: Date): Map<string, BlockTargetStats> {
-    return blockTargetStats(this.db, now);
+  blockTargetStats(now: Date, keys?: Array<{ blockId: string; target: string }>): Map<string, BlockTargetStats> {
+    return keys ? blockTargetStatsOf(this.db, now, keys) : blockTargetStats(this.db, now);
+  }
+
+  latestByKey(): Map<string, LatestState> {
+    return latestByKey(this.db);
+  }
+
+  pruneRuns(options: PruneOptions): Promise<PruneResult> {
+    return pruneRuns(this.db, options);
+  }
+
+  facts(): StoreFacts {
+    return storeFacts(this.db);
   }
 
   countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }> {
