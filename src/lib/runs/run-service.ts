@@ -177,7 +177,7 @@ export class RunService {
   }
 
   /** Every block and target's newest run state (one read of a small table). */
-  latestByKey(): Map<string, LatestState> {
+  latestByKey(): ReadonlyMap<string, LatestState> {
     return this.deps.store.latestByKey();
   }
 

@@ -27,7 +27,7 @@ export interface RunStore {
   /** Latest run, pass rates and recent durations per block and target, keyed by `statsKey`. */
   blockTargetStats(now: Date, keys?: Array<{ blockId: string; target: string }>): Map<string, BlockTargetStats>;
   /** Every block and target's latest run state, from the table kept current on each write: one cheap read. */
-  latestByKey(): Map<string, LatestState>;
+  latestByKey(): ReadonlyMap<string, LatestState>;
   /** Deletes runs (and their logs) the retention policy does not keep, in small batches. */
   pruneRuns(options: PruneOptions): Promise<PruneResult>;
   /** The database's size on disk and its oldest run, for the health page. */

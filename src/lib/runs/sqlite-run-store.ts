@@ -82,7 +82,8 @@ type Row = Record<string, string | number | null>;
 /** Runs and logs in one SQLite file through node:sqlite, in WAL mode so readers never wait on the writer. */
 export class SqliteRunStore implements RunStore {
   private readonly db: DatabaseSync;
-  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs', StatementSync>;
+  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs' | 'changes' | 'dataVersion', StatementSync>;
+  private latest: { version: string; states: ReadonlyMap<string, LatestState> } | null = null;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -98,6 +99,8 @@ export class SqliteRunStore implements RunStore {
       get: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
       log: this.db.prepare('INSERT INTO run_logs (run_id, seq, stream, text, at) VALUES (?, ?, ?, ?, ?)'),
       logs: this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      changes: this.db.prepare('SELECT total_changes() AS changes'),
+      dataVersion: this.db.prepare('PRAGMA data_version'),
     };
   }
 
@@ -176,8 +179,15 @@ export class SqliteRunStore implements RunStore {
     return keys ? blockTargetStatsOf(this.db, now, keys) : blockTargetStats(this.db, now);
   }
 
-  latestByKey(): Map<string, LatestState> {
-    return latestByKey(this.db);
+  /**
+   * Served from memory while nothing changed: `total_changes()` moves with every write through
+   * this connection (the run service, the pruner, a test's own SQL) and `PRAGMA data_version`
+   * with every commit by another one (the CLI on the same file), so a stale map is never returned.
+   */
+  latestByKey(): ReadonlyMap<string, LatestState> {
+    const version = `${(this.statements.changes.get() as Row).changes}:${(this.statements.dataVersion.get() as Row).data_version}`;
+    if (this.latest?.version !== version) this.latest = { version, states: latestByKey(this.db) };
+    return this.latest.states;
   }
 
   pruneRuns(options: PruneOptions): Promise<PruneResult> {

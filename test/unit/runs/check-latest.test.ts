@@ -72,6 +72,23 @@ describe('check_latest', () => {
   });
 });
 
+describe('latestByKey', () => {
+  it('is read once while nothing changes, and again after a write here or a commit by another connection', () => {
+    store.insertRun(finished('a', 2 * HOUR, 'passed'));
+    const first = store.latestByKey();
+    expect(store.latestByKey()).toBe(first);
+    store.insertRun(finished('b', HOUR, 'failed'));
+    const second = store.latestByKey();
+    expect(second).not.toBe(first);
+    expect(second.get('RUN-demo/probe@local')!.runId).toBe('b');
+    // Another process on the same file (the CLI): its commit shows at once.
+    const other = new DatabaseSync(file);
+    other.exec(`UPDATE runs SET status = 'passed' WHERE id = 'b'`);
+    other.close();
+    expect(store.latestByKey().get('RUN-demo/probe@local')!.status).toBe('passed');
+  });
+});
+
 describe('blockTargetStatsOf', () => {
   it('gives exactly what the whole-table statistics give, for the keys asked and no others', () => {
     const random = prng(7);
