@@ -19,7 +19,7 @@ export const DASHBOARD_SORTS = ['doc', 'status', 'name', 'target', 'last-run'] a
 export type DashboardSort = (typeof DASHBOARD_SORTS)[number];
 
 /** Rows shown at once when a request names no `limit`. */
-export const DEFAULT_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 100;
 /** The most rows one request may ask for. */
 export const MAX_PAGE_SIZE = 10_000;
 

@@ -39,14 +39,21 @@ type Row = Record<string, string | number | null>;
 /** Longest stretch of candidate scanning before the event loop gets a turn, in ms. */
 const SCAN_SLICE_MS = 10;
 
-/** A turn of the event loop for requests waiting on I/O, between two batches. */
+/** Deleting stops for a commit once a transaction has taken this long, in ms. */
+const BATCH_MS = 10;
+
+/** A turn of the event loop for requests waiting on I/O, between two slices of scanning. */
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A few ms between two delete batches: a request's several async steps all get their turns. */
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 3));
 
 /**
  * Deletes the runs the policy does not keep, with their logs (ON DELETE CASCADE): a run goes
  * when it is past the newest `keepLast` of its block and target and older than `keepDays`.
- * Queued and running runs are never touched. Work is cut into batches of `batchSize` deletes,
- * each its own short transaction followed by a passive WAL checkpoint and a yield, so a prune
+ * Queued and running runs are never touched. Work is cut into batches of at most `batchSize`
+ * deletes and ~10 ms, each its own short transaction followed by a passive WAL checkpoint and a
+ * pause, so a prune
  * of a million rows never holds the writer (or the event loop) for long; the log is truncated
  * once at the end.
  */
@@ -67,21 +74,32 @@ export async function pruneRuns(db: DatabaseSync, options: PruneOptions): Promis
   let deleted = 0;
   let batches = 0;
   let pending: number[] = [];
+  // Deletes what is pending in transactions of at most `batchSize` rows and about BATCH_MS of
+  // work each (a cold page cache makes deletes slow), each followed by a passive checkpoint and
+  // a pause, so no request waits behind the pruner for long.
   const flush = async () => {
-    if (pending.length === 0) return;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      for (const id of pending) remove.run(id);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
+    while (pending.length > 0) {
+      const start = performance.now();
+      let done = 0;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        while (done < pending.length) {
+          remove.run(pending[done]!);
+          done += 1;
+          if (done % 16 === 0 && performance.now() - start > BATCH_MS) break;
+        }
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+      deleted += done;
+      batches += 1;
+      pending = pending.slice(done);
+      db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+      await pause();
+      if (options.signal?.aborted) return;
     }
-    deleted += pending.length;
-    batches += 1;
-    pending = [];
-    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
-    await yieldToRequests();
   };
   let sliceStart = performance.now();
   for (const key of keys) {

@@ -46,7 +46,8 @@ const DURATION = `CAST(ROUND((julianday(finished_at) - julianday(started_at)) * 
  * (the run service, a seeding script, the pruner) keeps it right without knowing about it.
  * The dashboard's statuses, counts and status filter read these few thousand rows instead of
  * grouping a million runs. A deleted latest run (pruning never deletes one, but a hand-edited
- * file might) is replaced by the next newest. `runs_key_status` also serves every per-key
+ * file might) is replaced by the next newest. `check_latest_version` moves whenever a row of it
+ * changes (and only then: pruning old runs leaves it alone), so readers can keep it in memory. `runs_key_status` also serves every per-key
  * range read, so no narrower (block_id, target, created_at) index is kept beside it.
  */
 export const CHECK_LATEST_SCHEMA = `
@@ -62,6 +63,11 @@ CREATE TABLE IF NOT EXISTS check_latest (
   created_at TEXT NOT NULL,
   PRIMARY KEY (block_id, target)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS check_latest_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+INSERT OR IGNORE INTO check_latest_version (id, version) VALUES (1, 0);
+CREATE TRIGGER IF NOT EXISTS check_latest_version_on_insert AFTER INSERT ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
+CREATE TRIGGER IF NOT EXISTS check_latest_version_on_update AFTER UPDATE ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
+CREATE TRIGGER IF NOT EXISTS check_latest_version_on_delete AFTER DELETE ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
 CREATE TRIGGER IF NOT EXISTS check_latest_on_insert AFTER INSERT ON runs BEGIN
   INSERT INTO check_latest (block_id, target, run_id, status, failure_kind, created_at)
   VALUES (NEW.block_id, NEW.target, NEW.id, NEW.status, NEW.failure_kind, NEW.created_at)
@@ -89,6 +95,11 @@ export function backfillCheckLatest(db: DatabaseSync): void {
      FROM (SELECT DISTINCT block_id, target FROM runs) k JOIN runs r ON r.rowid = (
        SELECT rowid FROM runs INDEXED BY runs_key_status WHERE block_id = k.block_id AND target = k.target ORDER BY created_at DESC LIMIT 1)`,
   );
+}
+
+/** A number that changes whenever check_latest does, whoever wrote it. */
+export function checkLatestVersion(db: DatabaseSync): number {
+  return Number((db.prepare('SELECT version FROM check_latest_version').get() as Row).version);
 }
 
 /** Every block and target's newest run state, keyed by `statsKey`. */

@@ -82,7 +82,7 @@ type Row = Record<string, string | number | null>;
 /** Runs and logs in one SQLite file through node:sqlite, in WAL mode so readers never wait on the writer. */
 export class SqliteRunStore implements RunStore {
   private readonly db: DatabaseSync;
-  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs' | 'changes' | 'dataVersion', StatementSync>;
+  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs' | 'latestVersion', StatementSync>;
   private latest: { version: string; states: ReadonlyMap<string, LatestState> } | null = null;
 
   constructor(file: string) {
@@ -99,8 +99,7 @@ export class SqliteRunStore implements RunStore {
       get: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
       log: this.db.prepare('INSERT INTO run_logs (run_id, seq, stream, text, at) VALUES (?, ?, ?, ?, ?)'),
       logs: this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      changes: this.db.prepare('SELECT total_changes() AS changes'),
-      dataVersion: this.db.prepare('PRAGMA data_version'),
+      latestVersion: this.db.prepare('SELECT version FROM check_latest_version'),
     };
   }
 
@@ -180,12 +179,12 @@ export class SqliteRunStore implements RunStore {
   }
 
   /**
-   * Served from memory while nothing changed: `total_changes()` moves with every write through
-   * this connection (the run service, the pruner, a test's own SQL) and `PRAGMA data_version`
-   * with every commit by another one (the CLI on the same file), so a stale map is never returned.
+   * Served from memory while check_latest is unchanged: its version row moves with every change
+   * to it, by any writer on any connection (the run service, the CLI on the same file), and not
+   * with prunes of older runs, so a stale map is never returned and a prune does not cost reads.
    */
   latestByKey(): ReadonlyMap<string, LatestState> {
-    const version = `${(this.statements.changes.get() as Row).changes}:${(this.statements.dataVersion.get() as Row).data_version}`;
+    const version = String((this.statements.latestVersion.get() as Row).version);
     if (this.latest?.version !== version) this.latest = { version, states: latestByKey(this.db) };
     return this.latest.states;
   }

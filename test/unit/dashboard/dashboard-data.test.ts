@@ -140,7 +140,7 @@ describe('loadDashboard paging and sorting', () => {
 
 describe('pageFrom', () => {
   it('reads sort, offset and limit with defaults', () => {
-    expect(pageFrom(new URL('http://x/api/checks'))).toEqual({ ok: true, page: { sort: undefined, offset: 0, limit: 200 } });
+    expect(pageFrom(new URL('http://x/api/checks'))).toEqual({ ok: true, page: { sort: undefined, offset: 0, limit: 100 } });
     expect(pageFrom(new URL('http://x/api/checks?sort=status&offset=400&limit=50'))).toEqual({ ok: true, page: { sort: 'status', offset: 400, limit: 50 } });
   });
 

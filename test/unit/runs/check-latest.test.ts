@@ -73,7 +73,7 @@ describe('check_latest', () => {
 });
 
 describe('latestByKey', () => {
-  it('is read once while nothing changes, and again after a write here or a commit by another connection', () => {
+  it('is read once while check_latest is unchanged, and again after it changes here or through another connection', () => {
     store.insertRun(finished('a', 2 * HOUR, 'passed'));
     const first = store.latestByKey();
     expect(store.latestByKey()).toBe(first);
@@ -86,6 +86,11 @@ describe('latestByKey', () => {
     other.exec(`UPDATE runs SET status = 'passed' WHERE id = 'b'`);
     other.close();
     expect(store.latestByKey().get('RUN-demo/probe@local')!.status).toBe('passed');
+    // Writes that leave check_latest alone (an older run changing, a prune) keep the map.
+    const third = store.latestByKey();
+    store.updateRun('a', { status: 'failed' });
+    store.insertRun(finished('older', 5 * HOUR, 'passed'));
+    expect(store.latestByKey()).toBe(third);
   });
 });
 
