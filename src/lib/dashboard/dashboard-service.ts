@@ -43,20 +43,22 @@ export class DashboardService {
     return loadDashboard({ set: await this.deps.docs.current(), catalog, store, incidents, health, scheduler, defaultTargets }, query);
   }
 
-  /** Every runnable runbook on each of its targets, with its latest runbook run and schedule. */
-  async runbookRows(filters: Pick<DashboardFilters, 'doc' | 'target'> = {}): Promise<RunbookRow[]> {
+  /** Runnable runbooks on each of their targets, with their latest runbook run and schedule: the first `limit`, and how many there are. */
+  async runbookRows(filters: Pick<DashboardFilters, 'doc' | 'target'> = {}, limit?: number): Promise<{ rows: RunbookRow[]; total: number }> {
     const set = await this.deps.docs.current();
-    const rows = buildRunbookRows({
-      set,
-      catalog: this.deps.catalog,
-      runbooks: this.deps.runbooks,
-      defaultTargets: this.deps.defaultTargets,
-      scheduleOf: (docId) => {
-        const doc = set.byId.get(docId);
-        return doc ? (runbookEvery(doc, this.deps.systems)?.label ?? null) : null;
+    return buildRunbookRows(
+      {
+        set,
+        catalog: this.deps.catalog,
+        runbooks: this.deps.runbooks,
+        defaultTargets: this.deps.defaultTargets,
+        scheduleOf: (docId) => {
+          const doc = set.byId.get(docId);
+          return doc ? (runbookEvery(doc, this.deps.systems)?.label ?? null) : null;
+        },
       },
-    });
-    return rows.filter((row) => (!filters.doc || row.docId === filters.doc) && (!filters.target || row.target === filters.target));
+      { doc: filters.doc, target: filters.target, limit },
+    );
   }
 
   /** A check's status badge: 404 with an "unknown" badge when no check has that id or name. */

@@ -4,8 +4,10 @@ import { DASHBOARD_SORTS, DEFAULT_PAGE_SIZE, filtersFrom, pageFrom, type Dashboa
 /** Everything the dashboard page renders. */
 export interface DashboardView {
   dashboard: Dashboard;
-  /** Whole runbooks on each target, with a Run runbook button each. */
+  /** Whole runbooks on each target, with a Run runbook button each (the first page of them). */
   runbooks: RunbookRow[];
+  /** Runbook rows matching the doc and target filters, shown or not. */
+  runbookTotal: number;
   now: number;
   filters: DashboardFilters;
   /** The filter drop-downs, with the values the rows take. */
@@ -26,6 +28,8 @@ export async function dashboardView(core: Core, url: URL): Promise<DashboardView
   const parsed = pageFrom(url);
   const page = parsed.ok ? parsed.page : { offset: 0, limit: DEFAULT_PAGE_SIZE, sort: undefined };
   const dashboard = await core.dashboard.load({ ...filters, ...page });
+  // As many runbook rows as check rows at most: narrowing by doc or target shows the others.
+  const runbooks = await core.dashboard.runbookRows(filters, DEFAULT_PAGE_SIZE);
   const select = (name: keyof DashboardFilters, values: string[]) => ({ name, label: name, values, current: filters[name] ?? '', anyLabel: 'all' });
   const params = (changes: Record<string, string | number | undefined>) => {
     const entries = Object.entries({ ...filters, sort: page.sort, limit: page.limit === DEFAULT_PAGE_SIZE ? undefined : page.limit, ...changes });
@@ -35,7 +39,8 @@ export async function dashboardView(core: Core, url: URL): Promise<DashboardView
   const { offset, limit, total } = { offset: dashboard.offset, limit: dashboard.limit ?? DEFAULT_PAGE_SIZE, total: dashboard.total };
   return {
     dashboard,
-    runbooks: await core.dashboard.runbookRows(filters),
+    runbooks: runbooks.rows,
+    runbookTotal: runbooks.total,
     now: Date.parse(dashboard.generatedAt),
     filters,
     selects: [
