@@ -8,7 +8,7 @@ import { SlidingWindowLimiter } from '../http/index.ts';
 import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
 import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
-import { RunbookRunService, RunEvents, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
+import { RunbookRunService, RunEvents, RunRetention, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
 import { PageCache } from './page-cache.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
@@ -55,6 +55,8 @@ export interface Core {
   generatedAdminToken: string | null;
   /** Every attempted change, allowed or refused; `audit.record({...})` adds one. */
   audit: AuditLog;
+  /** Run retention by `runs.retention`: prunes in the background, reports the database for the health page. */
+  retention: RunRetention;
   /** Rendered doc pages; null in `cli` mode, which renders nothing. */
   pages: RenderedDocCache | null;
   /** Whole rendered GET answers, in front of Astro (src/middleware.ts); null in `cli` mode. */
@@ -99,6 +101,8 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const auth = new Authenticator({ config: systems.auth.config, adminToken: config.adminToken ?? generatedAdminToken!, key: loadOrCreateSigningKey(config.dataDir) });
   const audit = new AuditLog({ database: store.database, retentionDays: systems.auth.config.audit.retention_days, ...(options.warn ? { warn: options.warn } : {}) });
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes, queueLimit: systems.runs.queue_limit });
+  const { keep_last: keepLast, keep_days: keepDays } = systems.runs.retention;
+  const retention = new RunRetention({ store, policy: { keepLast, keepDays }, ...(options.warn ? { warn: options.warn } : {}) });
   const startLimiter = new SlidingWindowLimiter({ limit: systems.runs.start_rate_per_minute, windowMs: 60_000 });
   const runbooks = new RunbookRunService({ store: new SqliteRunbookRunStore(store.database), runs, runEvents: events, docs, catalog, defaultTargets: targets.names() });
   // Work that talks to the engines (recovery's clean-up, probes, schedules) waits for
@@ -138,6 +142,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         if (closed) return;
         health.start();
         audit.start();
+        retention.start();
         scheduler.start();
         runbookScheduler.start();
       });
@@ -165,6 +170,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     authProblem: systems.auth.problem,
     generatedAdminToken,
     audit,
+    retention,
     pages,
     pageCache,
     startBackground: () => startBackground(),
@@ -176,6 +182,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         runbookScheduler.stop();
         health.stop();
         audit.stop();
+        await retention.stop();
         unsubscribe();
         pageCache?.close();
         // Runbook runs first: draining runs alone would let a runbook start its next step.

@@ -48,20 +48,25 @@ export interface CheckRowInputs {
   defaultTargets: string[];
 }
 
+/** One check on one target, before anything is read from the runs. */
+export type CheckEntry = ReturnType<typeof checkBlocks>[number];
+
+/** The least a status needs from a block and target's newest run. */
+export type LatestForStatus = Pick<LatestRun, 'status' | 'failureKind'> & { message?: string | null };
+
 /** Builds the dashboard's rows. Pure: the caller gathers the inputs. */
-export function buildCheckRows(inputs: CheckRowInputs): CheckRow[] {
+export function buildCheckRows(inputs: CheckRowInputs, entries: CheckEntry[] = checkBlocks(inputs.set, inputs.catalog, inputs.defaultTargets)): CheckRow[] {
   const health = new Map(inputs.health.map((h) => [h.name, h]));
-  return checkBlocks(inputs.set, inputs.catalog, inputs.defaultTargets).map(({ block, target, docTitle }) => {
+  return entries.map(({ block, target, docTitle }) => {
     const key = statsKey(block.id, target);
     const stats = inputs.stats.get(key);
     const latest = stats?.latest ?? null;
-    const targetHealth = health.get(target);
-    const { status, reason } = statusOf(block, latest, targetHealth);
+    const { status, reason } = checkStatus(block, latest, health.get(target));
     const every = parseTimeout(block.annotations.every);
     return {
       key,
       blockId: block.id,
-      name: typeof block.annotations.name === 'string' ? block.annotations.name : blockIdParts(block.id).local,
+      name: checkName(block),
       hash: block.hash,
       docId: block.docId,
       docTitle,
@@ -84,7 +89,14 @@ export function buildCheckRows(inputs: CheckRowInputs): CheckRow[] {
   });
 }
 
-function statusOf(block: ProcedureBlock, latest: LatestRun | null, health: TargetHealth | undefined): { status: CheckStatus; reason: string | null } {
+/** The name a check shows: its `name=` annotation, else the local part of its id. */
+export function checkName(block: ProcedureBlock): string {
+  return typeof block.annotations.name === 'string' ? block.annotations.name : blockIdParts(block.id).local;
+}
+
+/** How a block stands on a target, from its newest run and the target's health. */
+export function checkStatus(block: ProcedureBlock, latest: LatestForStatus | null, health: TargetHealth | undefined): { status: CheckStatus; reason: string | null } {
+  const message = latest?.message ?? null;
   if (!block.runnable) return { status: 'not runnable', reason: block.reason };
   if (latest?.status === 'running') return { status: 'running', reason: null };
   if (latest?.status === 'queued') return { status: 'queued', reason: null };
@@ -92,7 +104,7 @@ function statusOf(block: ProcedureBlock, latest: LatestRun | null, health: Targe
   if (health?.reachable === false) return { status: 'unreachable', reason: health.error };
   if (!latest) return { status: 'never run', reason: null };
   if (latest.status === 'passed') return { status: 'passing', reason: null };
-  if (latest.failureKind === 'docker_unreachable') return { status: 'unreachable', reason: latest.message };
-  if (latest.status === 'failed' || latest.status === 'errored') return { status: 'failing', reason: latest.message };
-  return { status: 'cancelled', reason: latest.message };
+  if (latest.failureKind === 'docker_unreachable') return { status: 'unreachable', reason: message };
+  if (latest.status === 'failed' || latest.status === 'errored') return { status: 'failing', reason: message };
+  return { status: 'cancelled', reason: message };
 }

@@ -5,7 +5,7 @@ import type { RunbookRunService, RunService } from '../runs/index.ts';
 import { runbookEvery, type RunbookScheduler, type Scheduler } from '../schedules/index.ts';
 import type { SystemsConfig } from '../systems/index.ts';
 import type { TargetHealthMonitor } from '../systems/index.ts';
-import { loadDashboard, type Dashboard, type DashboardFilters } from './dashboard-data.ts';
+import { loadDashboard, type Dashboard, type DashboardFilters, type DashboardQuery } from './dashboard-data.ts';
 import { docFreshness, type DocFreshness } from './doc-freshness.ts';
 import { prometheusMetrics } from './prometheus-metrics.ts';
 import { startRows } from './run-all.ts';
@@ -36,32 +36,35 @@ export class DashboardService {
     this.deps = deps;
   }
 
-  /** Every check's row on every target, filtered, with counts over all rows. */
-  async load(filters: DashboardFilters = {}): Promise<Dashboard> {
+  /** The checks' rows on every target, filtered, sorted and paged, with counts over all rows. */
+  async load(query: DashboardQuery = {}): Promise<Dashboard> {
     const { catalog, runs, incidents, health, scheduler, defaultTargets } = this.deps;
-    return loadDashboard({ set: await this.deps.docs.current(), catalog, store: { blockTargetStats: (now) => runs.stats(now) }, incidents, health, scheduler, defaultTargets }, filters);
+    const store = { blockTargetStats: (now: Date, keys?: Array<{ blockId: string; target: string }>) => runs.stats(now, keys), latestByKey: () => runs.latestByKey() };
+    return loadDashboard({ set: await this.deps.docs.current(), catalog, store, incidents, health, scheduler, defaultTargets }, query);
   }
 
-  /** Every runnable runbook on each of its targets, with its latest runbook run and schedule. */
-  async runbookRows(filters: Pick<DashboardFilters, 'doc' | 'target'> = {}): Promise<RunbookRow[]> {
+  /** Runnable runbooks on each of their targets, with their latest runbook run and schedule: the first `limit`, and how many there are. */
+  async runbookRows(filters: Pick<DashboardFilters, 'doc' | 'target'> = {}, limit?: number): Promise<{ rows: RunbookRow[]; total: number }> {
     const set = await this.deps.docs.current();
-    const rows = buildRunbookRows({
-      set,
-      catalog: this.deps.catalog,
-      runbooks: this.deps.runbooks,
-      defaultTargets: this.deps.defaultTargets,
-      scheduleOf: (docId) => {
-        const doc = set.byId.get(docId);
-        return doc ? (runbookEvery(doc, this.deps.systems)?.label ?? null) : null;
+    return buildRunbookRows(
+      {
+        set,
+        catalog: this.deps.catalog,
+        runbooks: this.deps.runbooks,
+        defaultTargets: this.deps.defaultTargets,
+        scheduleOf: (docId) => {
+          const doc = set.byId.get(docId);
+          return doc ? (runbookEvery(doc, this.deps.systems)?.label ?? null) : null;
+        },
       },
-    });
-    return rows.filter((row) => (!filters.doc || row.docId === filters.doc) && (!filters.target || row.target === filters.target));
+      { doc: filters.doc, target: filters.target, limit },
+    );
   }
 
   /** A check's status badge: 404 with an "unknown" badge when no check has that id or name. */
   async badge(id: string, target: string | undefined): Promise<{ status: 200 | 404; svg: string }> {
-    const { rows } = await this.load(target ? { target } : {});
-    const mine = rows.filter((row) => row.blockId === id || row.name === id);
+    // Only this check's rows are built, not the whole dashboard's.
+    const { rows: mine } = await this.load({ check: id, ...(target ? { target } : {}) });
     const label = mine[0]?.name ?? (blockIdParts(id).local || id);
     return { status: mine.length === 0 ? 404 : 200, svg: statusBadgeSvg(label, mine.length === 0 ? 'unknown' : worstStatus(mine.map((row) => row.status))) };
   }

@@ -18,30 +18,54 @@ export interface RunbookRow {
   schedule: string | null;
 }
 
-/** Every doc with runnable steps, on each target its steps run on, with its latest runbook run. */
-export function buildRunbookRows(sources: {
-  set: DocSet;
-  catalog: ProcedureCatalog;
-  runbooks: Pick<RunbookRunService, 'list'>;
-  defaultTargets: string[];
-  scheduleOf: (docId: string) => string | null;
-}): RunbookRow[] {
-  return sources.set.docs.flatMap((doc) => {
+/** Which runbook rows to build: narrowed by doc and target, the first `limit` of them. */
+export interface RunbookRowSelection {
+  doc?: string | undefined;
+  target?: string | undefined;
+  limit?: number | undefined;
+}
+
+/**
+ * Every doc with runnable steps, on each target its steps run on, with its latest runbook run;
+ * narrowed and cut to `limit` before any run is read, with the count before the cut.
+ */
+export function buildRunbookRows(
+  sources: {
+    set: DocSet;
+    catalog: ProcedureCatalog;
+    runbooks: Pick<RunbookRunService, 'list'>;
+    defaultTargets: string[];
+    scheduleOf: (docId: string) => string | null;
+  },
+  selection: RunbookRowSelection = {},
+): { rows: RunbookRow[]; total: number } {
+  const chosen = sources.set.docs.flatMap((doc) => {
+    if (selection.doc && doc.id !== selection.doc) return [];
     const plan = runbookPlan(doc, sources.catalog, sources.defaultTargets, sources.set);
     if (!plan) return [];
-    return plan.targets.map((target) => {
-      const [last] = sources.runbooks.list({ docId: doc.id, target, limit: 1 });
-      return {
-        key: `${doc.id}@${target}`,
-        docId: doc.id,
-        title: doc.title,
-        target,
-        hash: plan.hash,
-        runnableCount: plan.runnableCount,
-        stepCount: plan.blocks.length,
-        lastRun: last ? { id: last.id, status: last.status, createdAt: last.createdAt, finishedAt: last.finishedAt, trigger: last.trigger } : null,
-        schedule: sources.scheduleOf(doc.id),
-      };
-    });
+    return plan.targets.filter((target) => !selection.target || target === selection.target).map((target) => ({ doc, plan, target }));
   });
+  const rows = chosen.slice(0, selection.limit ?? chosen.length).map(({ doc, plan, target }) => {
+    const [last] = sources.runbooks.list({ docId: doc.id, target, limit: 1 });
+    return {
+      key: `${doc.id}@${target}`,
+      docId: doc.id,
+      title: doc.title,
+      target,
+      hash: plan.hash,
+      runnableCount: plan.runnableCount,
+      stepCount: plan.blocks.length,
+      lastRun: last
+        ? {
+            id: last.id,
+            status: last.status,
+            createdAt: last.createdAt,
+            finishedAt: last.finishedAt,
+            trigger: last.trigger,
+          }
+        : null,
+      schedule: sources.scheduleOf(doc.id),
+    };
+  });
+  return { rows, total: chosen.length };
 }

@@ -23,6 +23,7 @@ export const HTTP_ERROR_CODES = [
   'InvalidToken',
   'CsrfTokenInvalid',
   'InvalidAuditQuery',
+  'InvalidPageQuery',
 ] as const;
 
 /** Every `code` an API error body can carry: permanent PascalCase names, never reworded. */

@@ -21,3 +21,5 @@ export * from './runbook-run-service.ts';
 export * from './runbook-steps.ts';
 export * from './sqlite-runbook-run-store.ts';
 export * from './start-runbook-request.ts';
+export * from './sqlite-run-retention.ts';
+export * from './run-retention.ts';

@@ -12,7 +12,7 @@ import { isFinal, transition, type LogLine, type RunRecord, type RunTrigger } fr
 import { runEventStream } from './run-event-stream.ts';
 import type { RunEvents } from './run-events.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
-import type { BlockTargetStats } from './sqlite-run-stats.ts';
+import type { BlockTargetStats, LatestState } from './sqlite-run-stats.ts';
 import { parseStartRun, type RequestProblem, type StartRunRequest } from './start-run-request.ts';
 
 export type { RunPin, StartRunRequest } from './start-run-request.ts';
@@ -175,8 +175,13 @@ export class RunService {
   }
 
   /** Latest run and pass rates per block and target. */
-  stats(now: Date = new Date(this.now())): Map<string, BlockTargetStats> {
-    return this.deps.store.blockTargetStats(now);
+  stats(now: Date = new Date(this.now()), keys?: Array<{ blockId: string; target: string }>): Map<string, BlockTargetStats> {
+    return this.deps.store.blockTargetStats(now, keys);
+  }
+
+  /** Every block and target's newest run state (one read of a small table). */
+  latestByKey(): ReadonlyMap<string, LatestState> {
+    return this.deps.store.latestByKey();
   }
 
   /** Finished runs per block, target and status. */

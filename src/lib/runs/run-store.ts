@@ -1,5 +1,6 @@
 import type { LogLine, RunRecord, RunStatus } from './run-record.ts';
-import type { BlockTargetStats } from './sqlite-run-stats.ts';
+import type { BlockTargetStats, LatestState } from './sqlite-run-stats.ts';
+import type { PruneOptions, PruneResult, StoreFacts } from './sqlite-run-retention.ts';
 
 /** Filters for listing runs, newest first. */
 export interface RunQuery {
@@ -24,7 +25,13 @@ export interface RunStore {
   /** Marks every queued or running run as interrupted; returns them as they were. */
   interruptUnfinished(at: string, message: string): RunRecord[];
   /** Latest run, pass rates and recent durations per block and target, keyed by `statsKey`. */
-  blockTargetStats(now: Date): Map<string, BlockTargetStats>;
+  blockTargetStats(now: Date, keys?: Array<{ blockId: string; target: string }>): Map<string, BlockTargetStats>;
+  /** Every block and target's latest run state, from the table kept current on each write: one cheap read. */
+  latestByKey(): ReadonlyMap<string, LatestState>;
+  /** Deletes runs (and their logs) the retention policy does not keep, in small batches. */
+  pruneRuns(options: PruneOptions): Promise<PruneResult>;
+  /** The database's size on disk and its oldest run, for the health page. */
+  facts(): StoreFacts;
   /** Finished runs per block, target and status, for metrics. */
   countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }>;
   close(): void;

@@ -29,20 +29,159 @@ export interface BlockTargetStats {
   lastFinished: { status: RunStatus; finishedAt: string } | null;
 }
 
+/** A block and target's newest run, as the check_latest table keeps it. */
+export interface LatestState {
+  runId: string;
+  status: RunStatus;
+  failureKind: string | null;
+  createdAt: string;
+}
+
 type Row = Record<string, string | number | null>;
 const FINISHED = `('passed', 'failed', 'errored')`;
 const DURATION = `CAST(ROUND((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER)`;
+
+/**
+ * The newest run of every block and target, kept by triggers on `runs` so that every writer
+ * (the run service, a seeding script, the pruner) keeps it right without knowing about it.
+ * The dashboard's statuses, counts and status filter read these few thousand rows instead of
+ * grouping a million runs. A deleted latest run (pruning never deletes one, but a hand-edited
+ * file might) is replaced by the next newest. `check_latest_version` moves whenever a row of it
+ * changes (and only then: pruning old runs leaves it alone), so readers can keep it in memory. `runs_key_status` also serves every per-key
+ * range read, so no narrower (block_id, target, created_at) index is kept beside it.
+ */
+export const CHECK_LATEST_SCHEMA = `
+DROP INDEX IF EXISTS runs_key;
+CREATE INDEX IF NOT EXISTS runs_key_status ON runs (block_id, target, created_at, status, started_at, finished_at);
+CREATE INDEX IF NOT EXISTS runs_key_pass ON runs (block_id, target, status, finished_at);
+CREATE TABLE IF NOT EXISTS check_latest (
+  block_id TEXT NOT NULL,
+  target TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  failure_kind TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (block_id, target)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS check_latest_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+INSERT OR IGNORE INTO check_latest_version (id, version) VALUES (1, 0);
+CREATE TRIGGER IF NOT EXISTS check_latest_version_on_insert AFTER INSERT ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
+CREATE TRIGGER IF NOT EXISTS check_latest_version_on_update AFTER UPDATE ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
+CREATE TRIGGER IF NOT EXISTS check_latest_version_on_delete AFTER DELETE ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
+CREATE TRIGGER IF NOT EXISTS check_latest_on_insert AFTER INSERT ON runs BEGIN
+  INSERT INTO check_latest (block_id, target, run_id, status, failure_kind, created_at)
+  VALUES (NEW.block_id, NEW.target, NEW.id, NEW.status, NEW.failure_kind, NEW.created_at)
+  ON CONFLICT (block_id, target) DO UPDATE SET run_id = excluded.run_id, status = excluded.status, failure_kind = excluded.failure_kind, created_at = excluded.created_at
+  WHERE excluded.created_at >= check_latest.created_at;
+END;
+CREATE TRIGGER IF NOT EXISTS check_latest_on_update AFTER UPDATE OF status, failure_kind ON runs BEGIN
+  UPDATE check_latest SET status = NEW.status, failure_kind = NEW.failure_kind WHERE block_id = NEW.block_id AND target = NEW.target AND run_id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS check_latest_on_delete AFTER DELETE ON runs BEGIN
+  DELETE FROM check_latest WHERE block_id = OLD.block_id AND target = OLD.target AND run_id = OLD.id;
+  INSERT OR IGNORE INTO check_latest (block_id, target, run_id, status, failure_kind, created_at)
+    SELECT block_id, target, id, status, failure_kind, created_at FROM runs INDEXED BY runs_key_status
+    WHERE block_id = OLD.block_id AND target = OLD.target ORDER BY created_at DESC LIMIT 1;
+END;
+`;
+
+/** Fills check_latest from the runs of a file written before the table existed; a no-op when it is current. */
+export function backfillCheckLatest(db: DatabaseSync): void {
+  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM check_latest) AND EXISTS (SELECT 1 FROM runs) AS missing').get() as Row;
+  if (Number(empty.missing) !== 1) return;
+  db.exec(
+    `INSERT OR REPLACE INTO check_latest (block_id, target, run_id, status, failure_kind, created_at)
+     SELECT r.block_id, r.target, r.id, r.status, r.failure_kind, r.created_at
+     FROM (SELECT DISTINCT block_id, target FROM runs) k JOIN runs r ON r.rowid = (
+       SELECT rowid FROM runs INDEXED BY runs_key_status WHERE block_id = k.block_id AND target = k.target ORDER BY created_at DESC LIMIT 1)`,
+  );
+}
+
+/** A number that changes whenever check_latest does, whoever wrote it. */
+export function checkLatestVersion(db: DatabaseSync): number {
+  return Number((db.prepare('SELECT version FROM check_latest_version').get() as Row).version);
+}
+
+/** Every block and target's newest run state, keyed by `statsKey`. */
+export function latestByKey(db: DatabaseSync): Map<string, LatestState> {
+  const latest = new Map<string, LatestState>();
+  for (const row of db.prepare('SELECT block_id, target, run_id, status, failure_kind, created_at FROM check_latest').all() as Row[]) {
+    latest.set(statsKey(String(row.block_id), String(row.target)), {
+      runId: String(row.run_id),
+      status: row.status as RunStatus,
+      failureKind: row.failure_kind === null ? null : String(row.failure_kind),
+      createdAt: String(row.created_at),
+    });
+  }
+  return latest;
+}
+
+/**
+ * The same aggregates as `blockTargetStats`, for the given blocks and targets only (a dashboard
+ * page): a handful of index seeks per key, so the cost follows the page size, not the table.
+ */
+export function blockTargetStatsOf(db: DatabaseSync, now: Date, keys: Array<{ blockId: string; target: string }>, sparklineLength = 20): Map<string, BlockTargetStats> {
+  const duration = DURATION.replaceAll('finished_at', 'r.finished_at').replaceAll('started_at', 'r.started_at');
+  const latest = db.prepare(
+    `SELECT r.id, r.status, r.failure_kind, r.message, r.trigger, r.created_at, r.finished_at, ${duration} AS duration_ms
+     FROM check_latest l JOIN runs r ON r.id = l.run_id WHERE l.block_id = ? AND l.target = ?`,
+  );
+  const rates = db.prepare(
+    `SELECT SUM(CASE WHEN created_at >= ? AND status = 'passed' THEN 1 ELSE 0 END) AS p24,
+       SUM(CASE WHEN created_at >= ? AND status IN ${FINISHED} THEN 1 ELSE 0 END) AS n24,
+       SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) AS p7,
+       SUM(CASE WHEN status IN ${FINISHED} THEN 1 ELSE 0 END) AS n7
+     FROM runs INDEXED BY runs_key_status WHERE block_id = ? AND target = ? AND created_at >= ?`,
+  );
+  const lastPass = db.prepare(`SELECT MAX(finished_at) AS last_pass FROM runs INDEXED BY runs_key_pass WHERE block_id = ? AND target = ? AND status = 'passed'`);
+  const recent = db.prepare(
+    `SELECT r.status, r.finished_at, r.block_hash, ${duration} AS duration_ms FROM runs r INDEXED BY runs_key_status
+     WHERE r.block_id = ? AND r.target = ? AND r.finished_at IS NOT NULL AND r.started_at IS NOT NULL AND r.status IN ${FINISHED}
+     ORDER BY r.created_at DESC LIMIT ?`,
+  );
+  const day = new Date(now.getTime() - 86_400_000).toISOString();
+  const week = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+  const stats = new Map<string, BlockTargetStats>();
+  for (const { blockId, target } of keys) {
+    const newest = latest.get(blockId, target) as Row | undefined;
+    if (!newest) continue;
+    const rate = rates.get(day, day, blockId, target, week) as Row;
+    const pass = lastPass.get(blockId, target) as Row;
+    const finished = (recent.all(blockId, target, sparklineLength) as Row[]).reverse();
+    const last = finished.at(-1);
+    stats.set(statsKey(blockId, target), {
+      latest: latestRun(newest),
+      lastPassAt: pass.last_pass === null ? null : String(pass.last_pass),
+      passed24h: Number(rate.p24 ?? 0),
+      finished24h: Number(rate.n24 ?? 0),
+      passed7d: Number(rate.p7 ?? 0),
+      finished7d: Number(rate.n7 ?? 0),
+      durations: finished.map((row) => Number(row.duration_ms)),
+      hashes: finished.map((row) => String(row.block_hash)),
+      lastFinished: last ? { status: last.status as RunStatus, finishedAt: String(last.finished_at) } : null,
+    });
+  }
+  return stats;
+}
+
+function latestRun(row: Row): LatestRun {
+  return {
+    id: String(row.id),
+    status: row.status as RunStatus,
+    failureKind: row.failure_kind === null ? null : String(row.failure_kind),
+    message: row.message === null ? null : String(row.message),
+    trigger: String(row.trigger),
+    createdAt: String(row.created_at),
+    finishedAt: row.finished_at === null ? null : String(row.finished_at),
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+  };
+}
 
 /**
  * Aggregates for the dashboard, computed in SQLite in four queries that read through
  * indexes on (block_id, target, …), so 20,000 stored runs cost tens of milliseconds.
  */
 export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 20): Map<string, BlockTargetStats> {
-  db.exec(
-    `CREATE INDEX IF NOT EXISTS runs_key ON runs (block_id, target, created_at);
-     CREATE INDEX IF NOT EXISTS runs_key_status ON runs (block_id, target, created_at, status, started_at, finished_at);
-     CREATE INDEX IF NOT EXISTS runs_key_pass ON runs (block_id, target, status, finished_at);`,
-  );
   const stats = new Map<string, BlockTargetStats>();
   const entry = (blockId: string, target: string) => {
     const key = statsKey(blockId, target);
@@ -61,16 +200,7 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
     )
     .all() as Row[];
   for (const row of latest) {
-    entry(String(row.block_id), String(row.target)).latest = {
-      id: String(row.id),
-      status: row.status as RunStatus,
-      failureKind: row.failure_kind === null ? null : String(row.failure_kind),
-      message: row.message === null ? null : String(row.message),
-      trigger: String(row.trigger),
-      createdAt: String(row.created_at),
-      finishedAt: row.finished_at === null ? null : String(row.finished_at),
-      durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
-    };
+    entry(String(row.block_id), String(row.target)).latest = latestRun(row);
   }
   const day = new Date(now.getTime() - 86_400_000).toISOString();
   const week = new Date(now.getTime() - 7 * 86_400_000).toISOString();

@@ -4,7 +4,8 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { LogLine, RunRecord } from './run-record.ts';
 import { parseRunResult } from './run-result.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
-import { blockTargetStats, type BlockTargetStats } from './sqlite-run-stats.ts';
+import { CHECK_LATEST_SCHEMA, backfillCheckLatest, blockTargetStats, blockTargetStatsOf, latestByKey, type BlockTargetStats, type LatestState } from './sqlite-run-stats.ts';
+import { pruneRuns, storeFacts, type PruneOptions, type PruneResult, type StoreFacts } from './sqlite-run-retention.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -81,7 +82,8 @@ type Row = Record<string, string | number | null>;
 /** Runs and logs in one SQLite file through node:sqlite, in WAL mode so readers never wait on the writer. */
 export class SqliteRunStore implements RunStore {
   private readonly db: DatabaseSync;
-  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs', StatementSync>;
+  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs' | 'latestVersion', StatementSync>;
+  private latest: { version: string; states: ReadonlyMap<string, LatestState> } | null = null;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -89,12 +91,15 @@ export class SqliteRunStore implements RunStore {
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
     this.addMissingColumns();
+    this.db.exec(CHECK_LATEST_SCHEMA);
+    backfillCheckLatest(this.db);
     const columns = ['id', ...Object.values(COLUMNS)];
     this.statements = {
       insert: this.db.prepare(`INSERT INTO runs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
       get: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
       log: this.db.prepare('INSERT INTO run_logs (run_id, seq, stream, text, at) VALUES (?, ?, ?, ?, ?)'),
       logs: this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      latestVersion: this.db.prepare('SELECT version FROM check_latest_version'),
     };
   }
 
@@ -169,8 +174,27 @@ export class SqliteRunStore implements RunStore {
     return unfinished;
   }
 
-  blockTargetStats(now: Date): Map<string, BlockTargetStats> {
-    return blockTargetStats(this.db, now);
+  blockTargetStats(now: Date, keys?: Array<{ blockId: string; target: string }>): Map<string, BlockTargetStats> {
+    return keys ? blockTargetStatsOf(this.db, now, keys) : blockTargetStats(this.db, now);
+  }
+
+  /**
+   * Served from memory while check_latest is unchanged: its version row moves with every change
+   * to it, by any writer on any connection (the run service, the CLI on the same file), and not
+   * with prunes of older runs, so a stale map is never returned and a prune does not cost reads.
+   */
+  latestByKey(): ReadonlyMap<string, LatestState> {
+    const version = String((this.statements.latestVersion.get() as Row).version);
+    if (this.latest?.version !== version) this.latest = { version, states: latestByKey(this.db) };
+    return this.latest.states;
+  }
+
+  pruneRuns(options: PruneOptions): Promise<PruneResult> {
+    return pruneRuns(this.db, options);
+  }
+
+  facts(): StoreFacts {
+    return storeFacts(this.db);
   }
 
   countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }> {

@@ -49,6 +49,16 @@ export const runsConfigSchema = z.strictObject({
   start_rate_per_minute: z.number().int().min(1).max(10_000).default(30),
   /** Runs that may wait in the queue; a request that would add one more gets 429. */
   queue_limit: z.number().int().min(1).max(100_000).default(100),
+  /**
+   * Which runs (and their logs) are kept: a run stays while it is among the newest `keep_last`
+   * of its block and target, or younger than `keep_days`. The newest run of each is always kept.
+   */
+  retention: z
+    .strictObject({
+      keep_last: z.number().int().min(1).max(1_000_000).default(100),
+      keep_days: z.number().int().min(0).max(36_500).default(30),
+    })
+    .default({ keep_last: 100, keep_days: 30 }),
 });
 
 /** Where incident notifications go. */
@@ -71,7 +81,7 @@ export const systemsConfigSchema = z.strictObject({
   targets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'target names are lowercase letters, digits, _ and -'), targetConfigSchema)
     .default({ local: { url: 'unix:///var/run/docker.sock' } }),
   systems: z.record(z.string().min(1), systemConfigSchema).default({}),
-  runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576, start_rate_per_minute: 30, queue_limit: 100 }),
+  runs: runsConfigSchema.default({ concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576, start_rate_per_minute: 30, queue_limit: 100, retention: { keep_last: 100, keep_days: 30 } }),
   /** The HTTP edge: allowed hosts and the request body cap (read first, on its own, by the middleware). */
   server: serverSettingsSchema.default({ allowed_hosts: [], body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES }),
   notifications: notificationsConfigSchema.default({}),

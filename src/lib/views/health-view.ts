@@ -2,6 +2,7 @@ import type { Core } from '../app/index.ts';
 import { summarizeFindings, type BrokenLink, type Finding, type Violation } from '../docs/index.ts';
 import { troubleshootingSections, type Incident } from '../incidents/index.ts';
 import { brokenCitations, brokenDeclarations } from '../procedures/index.ts';
+import type { RetentionStatus } from '../runs/index.ts';
 
 /** Everything the docs health page renders. */
 export interface HealthView {
@@ -24,11 +25,14 @@ export interface HealthView {
   contractUsable: boolean;
   /** Findings grouped by severity, then by rule, most frequent first. */
   bySeverity: Array<{ severity: Finding['severity']; count: number; rules: Array<{ rule: string; findings: Finding[] }> }>;
+  /** The run database: its size, the oldest run it still keeps, the retention policy and the last prune. */
+  runStore: RetentionStatus & { size: string };
 }
 
 /** The docs health page: contract violations, broken links and citations, unexplained failures. */
 export async function healthView(core: Core): Promise<HealthView> {
   const set = await core.docs.current();
+  const retention = core.retention.status();
   const byRule = new Map<string, number>();
   for (const v of set.violations) byRule.set(v.rule, (byRule.get(v.rule) ?? 0) + 1);
   return {
@@ -46,7 +50,14 @@ export async function healthView(core: Core): Promise<HealthView> {
     systemsProblem: [core.systemsProblem, core.authProblem].filter(Boolean).join('\n\n') || null,
     contractUsable: set.contract.usable,
     bySeverity: groupFindings(set.findings),
+    runStore: { ...retention, size: formatBytes(retention.databaseBytes) },
   };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 function groupFindings(findings: Finding[]): HealthView['bySeverity'] {

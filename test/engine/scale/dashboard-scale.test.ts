@@ -61,9 +61,10 @@ describe('the dashboard with 200 checks and 20,000 stored runs', () => {
   });
 
   it('GET /api/checks has one row per check, with the seeded status, pass rates and durations', async () => {
-    const response = await fetch(`${server.url}/api/checks`);
+    const response = await fetch(`${server.url}/api/checks?limit=200`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { rows: DashboardRow[]; counts: Record<string, number> };
+    const body = (await response.json()) as { rows: DashboardRow[]; counts: Record<string, number>; total: number; limit: number };
+    expect(body).toMatchObject({ total: 200, limit: 200, offset: 0, sort: 'doc' });
     expect(body.rows).toHaveLength(200);
     expect(body.rows.map((r) => r.blockId)).toEqual(world.checks.map((c) => c.blockId));
     expect(new Set(body.rows.map((r) => r.target))).toEqual(new Set([TARGET]));
@@ -105,11 +106,18 @@ describe('the dashboard with 200 checks and 20,000 stored runs', () => {
     expect([...expected.values()].some((e) => e.passRate24h === null)).toBe(true);
   });
 
-  it('/dashboard renders 200 check rows with the same statuses and rates', async () => {
-    const response = await fetch(`${server.url}/dashboard`);
-    expect(response.status).toBe(200);
-    const html = await response.text();
-    const rows = [...html.matchAll(/<tr class="check-row"[^>]*>[\s\S]*?<\/tr>/g)].map((m) => m[0]);
+  it('/dashboard renders the 200 check rows over two pages of 100, with the same statuses and rates', async () => {
+    const pages: string[] = [];
+    for (const query of ['', '?offset=100']) {
+      const response = await fetch(`${server.url}/dashboard${query}`);
+      expect(response.status).toBe(200);
+      pages.push(await response.text());
+    }
+    expect(pages[0]).toContain('rows 1–100 of 200');
+    expect(pages[0]).toContain('<a rel="next" href="/dashboard?offset=100">');
+    expect(pages[1]).toContain('rows 101–200 of 200');
+    expect(pages[1]).toContain('<a rel="prev" href="/dashboard">');
+    const rows = pages.flatMap((html) => [...html.matchAll(/<tr class="check-row"[^>]*>[\s\S]*?<\/tr>/g)].map((m) => m[0]));
     expect(rows).toHaveLength(200);
     const expected = expectedRows(world.runs, world.now);
     const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
@@ -122,5 +130,37 @@ describe('the dashboard with 200 checks and 20,000 stored runs', () => {
       expect(/<td class="rate-7d"[^>]*>([^<]*)<\/td>/.exec(row)?.[1]).toBe(percent(e.passRate7d));
       expect(row).toContain(`href="/runs/${e.lastRunId}"`);
     }
+  });
+
+  it('GET /api/checks pages, filters and sorts over all rows, with totals', async () => {
+    const get = async (query: string) => {
+      const response = await fetch(`${server.url}/api/checks?${query}`);
+      expect(response.status, query).toBe(200);
+      return (await response.json()) as { rows: DashboardRow[]; total: number; offset: number; counts: Record<string, number> };
+    };
+    const expected = expectedRows(world.runs, world.now);
+    const page = await get('limit=50&offset=150');
+    expect(page.total).toBe(200);
+    expect(page.rows.map((r) => r.blockId)).toEqual(world.checks.slice(150).map((c) => c.blockId));
+    const failing = await get('status=failing&limit=500');
+    expect(failing.total).toBe([...expected.values()].filter((e) => e.status === 'failing').length);
+    expect(failing.total).toBe(failing.counts.failing);
+    expect(new Set(failing.rows.map((r) => r.status))).toEqual(new Set(['failing']));
+    // Newest run first, across every check, not only the first page's.
+    const newest = await get('sort=last-run&limit=10');
+    const newestSeeded = [...world.runs].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    const firstPerCheck = [...new Map(newestSeeded.map((r) => [r.blockId, r] as const).reverse()).values()]
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+      .slice(0, 10);
+    expect(newest.rows.map((r) => r.lastRun?.id)).toEqual(firstPerCheck.map((r) => r.id));
+    const byStatus = await get('sort=status&limit=200');
+    expect(byStatus.rows.map((r) => r.status)).toEqual([...byStatus.rows.map((r) => r.status)].sort((a, b) => (a === b ? 0 : a === 'failing' ? -1 : 1)));
+
+    const refused = await fetch(`${server.url}/api/checks?limit=0`);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      code: 'InvalidPageQuery',
+      message: expect.stringMatching(/^query parameter limit="0" cannot be used: .+ Expected sort one of doc, status, name, target, last-run, offset a whole number from 0, limit a whole number from 1 to 10000\.$/),
+    });
   });
 });

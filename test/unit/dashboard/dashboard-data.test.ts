@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { filtersFrom, loadDashboard, type DashboardSources } from '../../../src/lib/dashboard/dashboard-data.ts';
+import { filtersFrom, loadDashboard, pageFrom, type DashboardSources } from '../../../src/lib/dashboard/dashboard-data.ts';
 import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
 import { SqliteIncidentStore } from '../../../src/lib/incidents/sqlite-incident-store.ts';
 import type { TargetHealthMonitor } from '../../../src/lib/systems/target-health.ts';
@@ -102,6 +102,55 @@ describe('loadDashboard', () => {
 
   it('works without a scheduler', () => {
     expect(loadDashboard({ ...sources(), scheduler: null }, {}, NOW).rows.every((r) => r.nextRunAt === null)).toBe(true);
+  });
+});
+
+describe('loadDashboard paging and sorting', () => {
+  it('builds only the requested page, with the total over the filter and counts over all rows', () => {
+    seed();
+    const all = loadDashboard(sources(), {}, NOW);
+    expect(all).toMatchObject({ total: 7, offset: 0, limit: null, sort: 'doc' });
+    const page = loadDashboard(sources(), { offset: 2, limit: 3 }, NOW);
+    expect(page.rows.map((r) => r.key)).toEqual(all.rows.slice(2, 5).map((r) => r.key));
+    expect(page).toMatchObject({ total: 7, offset: 2, limit: 3, counts: all.counts });
+    // A page row is the same row the whole dashboard has.
+    expect(page.rows[0]).toEqual(all.rows[2]);
+    expect(loadDashboard(sources(), { offset: 50, limit: 3 }, NOW)).toMatchObject({ rows: [], total: 7 });
+    expect(loadDashboard(sources(), { target: 'remote', limit: 1 }, NOW)).toMatchObject({ total: 3, rows: [{ key: 'RUN-demo/probe@remote' }] });
+  });
+
+  it('sorts by status (failing first), name, target and newest run, the docs order breaking ties', () => {
+    seed();
+    const keys = (sort: 'status' | 'name' | 'target' | 'last-run') => loadDashboard(sources(), { sort }, NOW).rows.map((r) => r.key);
+    const statuses = loadDashboard(sources(), { sort: 'status' }, NOW).rows.map((r) => r.status);
+    expect(statuses.slice(0, 3)).toEqual(['failing', 'running', 'passing']);
+    expect(statuses.slice(-2)).toEqual(['not runnable', 'not runnable']);
+    expect(keys('last-run').slice(0, 3)).toEqual(['RUN-demo/contract@local', 'RUN-demo/probe@remote', 'RUN-demo/probe@local']);
+    const byTarget = loadDashboard(sources(), { sort: 'target' }, NOW).rows.map((r) => r.target);
+    expect(byTarget).toEqual([...byTarget].sort());
+    const names = loadDashboard(sources(), { sort: 'name' }, NOW).rows.map((r) => r.name);
+    expect(names).toEqual(names.toSorted((a, b) => a.localeCompare(b)));
+  });
+
+  it('finds one check by block id or name, for badges', () => {
+    seed();
+    expect(loadDashboard(sources(), { check: 'RUN-demo/probe' }, NOW).rows.map((r) => r.key)).toEqual(['RUN-demo/probe@local', 'RUN-demo/probe@remote']);
+  });
+});
+
+describe('pageFrom', () => {
+  it('reads sort, offset and limit with defaults', () => {
+    expect(pageFrom(new URL('http://x/api/checks'))).toEqual({ ok: true, page: { sort: undefined, offset: 0, limit: 100 } });
+    expect(pageFrom(new URL('http://x/api/checks?sort=status&offset=400&limit=50'))).toEqual({ ok: true, page: { sort: 'status', offset: 400, limit: 50 } });
+  });
+
+  it('names the parameter, its value and what it may be when it cannot be used', () => {
+    expect(pageFrom(new URL('http://x/api/checks?limit=0'))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^query parameter limit="0" cannot be used: .+\. Expected sort one of doc, status, name, target, last-run, offset a whole number from 0, limit a whole number from 1 to 10000\.$/),
+    });
+    expect(pageFrom(new URL('http://x/api/checks?sort=colour'))).toMatchObject({ ok: false, message: expect.stringContaining('query parameter sort="colour" cannot be used') });
+    expect(pageFrom(new URL('http://x/api/checks?offset=-1'))).toMatchObject({ ok: false, message: expect.stringContaining('offset="-1"') });
   });
 });
 

@@ -42,7 +42,7 @@ beforeEach(async () => {
     source: 'systems.yaml',
     targets: { local: { url: 'unix:///var/run/docker.sock' }, far: { url: 'tcp://far:2376' } },
     systems: new Map([['app', { name: 'app', dir: path.join(docs.dir, 'ctx'), targets: ['local', 'far'], variables: [{ name: 'IMAGE', default: 'app:latest', kind: 'image', description: null }] }]]),
-    runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576, start_rate_per_minute: 30, queue_limit: 100 },
+    runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576, start_rate_per_minute: 30, queue_limit: 100, retention: { keep_last: 100, keep_days: 30 } },
     notifications: {},
     docs: { rules: {}, max_doc_bytes: 1_048_576, render_timeout_ms: 2_000 },
     repo: {},
