@@ -51,3 +51,11 @@ export const logLineSchema = z.object({
   at: z.string(),
 });
 export type LogLine = z.infer<typeof logLineSchema>;
+
+/** A run with what a reader of its page or API needs alongside. */
+export interface RunDetail {
+  run: RunRecord;
+  /** 1-based place in the queue, 0 while running, null when not queued here. */
+  queuePosition: number | null;
+  logs: LogLine[];
+}

@@ -8,7 +8,7 @@ import { LiveStreams } from './live-streams.ts';
 import { RunLog } from './run-log.ts';
 import { RunQueue } from './run-queue.ts';
 import { queueFullProblem, type QueueFullProblem } from './queue-limit.ts';
-import { isFinal, transition, type LogLine, type RunRecord, type RunTrigger } from './run-record.ts';
+import { isFinal, transition, type LogLine, type RunDetail, type RunRecord, type RunTrigger } from './run-record.ts';
 import { runEventStream } from './run-event-stream.ts';
 import type { RunEvents } from './run-events.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
@@ -36,14 +36,6 @@ export interface RunServiceDeps {
 
 /** A started (or joined) run, or why the request was refused. */
 export type StartOutcome = { ok: true; run: RunRecord; joined: boolean } | { ok: false; problem: RequestProblem };
-
-/** A run with what a reader of its page or API needs alongside. */
-export interface RunDetail {
-  run: RunRecord;
-  /** 1-based place in the queue, 0 while running, null when not queued here. */
-  queuePosition: number | null;
-  logs: LogLine[];
-}
 
 /**
  * Starts, queues, joins and cancels runs. At most `concurrency` run at once; a request for
