@@ -199,6 +199,25 @@ describe('in the browser', () => {
     await context.close();
   });
 
+  it('shows a styled sign-in page for a wrong token, whose form signs in under the CSP', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) blocked.push(message.text());
+    });
+    const refused = await page.goto(`${server.url}/?token=not-a-token-anyone-has`);
+    expect(refused?.status()).toBe(401);
+    // The site's stylesheet applied: the page is not the browser's unstyled default.
+    await pollUntil('the sign-in page to be styled', async () => (await page.evaluate(() => getComputedStyle(document.body).fontFamily)).includes('system-ui'));
+    await page.locator('input[name="token"]').fill(adminToken);
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(`${server.url}/`);
+    expect(await page.locator('.session-who').textContent()).toBe('admin (admin, via sign-in link)');
+    expect(blocked).toEqual([]);
+    await context.close();
+  });
+
   it('shows a viewer the Run button disabled, with the reason', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -2,6 +2,7 @@ import { SESSION_COOKIE } from '../auth/index.ts';
 import { escapeHtml } from '../shared/index.ts';
 import type { ApiErrorCode } from './api-error-codes.ts';
 import { jsonError } from './json-response.ts';
+import { HAND_WRITTEN_PAGE_CSP } from './security-headers.ts';
 
 /** Whether a refusal should be a page (a browser opening a page) rather than `{ code, message }`. */
 function wantsPage(request: Request, url: URL): boolean {
@@ -31,7 +32,7 @@ export function authRefusal(request: Request, url: URL, status: 401 | 403, code:
     return response;
   }
   const html = status === 401 ? signInPageHtml(message) : `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not allowed · runbook-live</title><link rel="stylesheet" href="/styles.css"></head><body><main><h1>Not allowed</h1><p>${escapeHtml(message)}</p><p><a href="/auth/sign-in">Sign in as someone else</a> · <a href="/">Back to the docs</a></p></main></body></html>`;
-  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers } });
+  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': HAND_WRITTEN_PAGE_CSP, ...headers } });
 }
 
 /** The `Set-Cookie` value for a session: HttpOnly, SameSite=Strict, Secure over https, with an expiry. */

@@ -5,6 +5,13 @@
  */
 export const LOCKED_DOWN_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * The policy for the few pages written by hand outside Astro (the sign-in and not-allowed
+ * pages): no script at all, but the site's stylesheet and a form posting back here, which the
+ * locked-down policy would block.
+ */
+export const HAND_WRITTEN_PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /** How pages and API answers may be cached: by the browser only, and revalidated every time. */
 export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
