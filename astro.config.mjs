@@ -1,7 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import { guardedNodeAdapter } from './src/server/guarded-node-adapter.mjs';
-import renderWorker from './scripts/render-worker-integration.mjs';
+import workerBundles from './scripts/worker-bundles-integration.mjs';
 
 // The server executes procedures against a Docker host, so it listens on loopback
 // unless an operator opts in to something wider with HOST.
@@ -10,7 +10,7 @@ export default defineConfig({
   // @astrojs/node standalone, its static files given the security headers too (see the file).
   adapter: guardedNodeAdapter({ mode: 'standalone' }),
   // Doc bodies render in worker threads; the worker's file must be in the build too.
-  integrations: [renderWorker()],
+  integrations: [workerBundles()],
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
   // Astro's check only knows form posts; src/lib/http/origin-guard.ts refuses cross-origin

@@ -102,7 +102,8 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const audit = new AuditLog({ database: store.database, retentionDays: systems.auth.config.audit.retention_days, ...(options.warn ? { warn: options.warn } : {}) });
   const runs = new RunService({ store, events, targets, docs, catalog, concurrency: systems.runs.concurrency, logLimitBytes: systems.runs.log_limit_bytes, queueLimit: systems.runs.queue_limit });
   const { keep_last: keepLast, keep_days: keepDays } = systems.runs.retention;
-  const retention = new RunRetention({ store, policy: { keepLast, keepDays }, ...(options.warn ? { warn: options.warn } : {}) });
+  // The page cache is made further down; a prune only runs once the background work starts.
+  const retention = new RunRetention({ store, policy: { keepLast, keepDays }, onPruned: () => pageCache?.changed(), ...(options.warn ? { warn: options.warn } : {}) });
   const startLimiter = new SlidingWindowLimiter({ limit: systems.runs.start_rate_per_minute, windowMs: 60_000 });
   const runbooks = new RunbookRunService({ store: new SqliteRunbookRunStore(store.database), runs, runEvents: events, docs, catalog, defaultTargets: targets.names() });
   // Work that talks to the engines (recovery's clean-up, probes, schedules) waits for

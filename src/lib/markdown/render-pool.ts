@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import type Tinypool from 'tinypool';
+import { locateWorkerModule } from '../shared/index.ts';
 import { unrenderable, type MarkdownRenderer } from './render-markdown.ts';
 import type { RenderTask, RenderTaskResult } from './render-worker.ts';
 
@@ -78,16 +77,7 @@ export async function createPooledMarkdownRenderer(options: RenderPoolOptions): 
   };
 }
 
-// The sources run the TypeScript worker directly (Node strips its types); the built server has
-// it bundled into dist/server/render-worker.mjs by the integration in astro.config.mjs, while
-// this module sits in dist/server or one of its chunk folders.
-const WORKER_CANDIDATES = ['./render-worker.ts', './render-worker.mjs', '../render-worker.mjs', '../../render-worker.mjs'];
-
 /** Where the render worker's module is, for the sources and the built server alike. */
 export function locateRenderWorker(base: string = import.meta.url): string {
-  for (const candidate of WORKER_CANDIDATES) {
-    const file = fileURLToPath(new URL(candidate, base));
-    if (existsSync(file)) return file;
-  }
-  throw new Error(`render worker not found next to ${fileURLToPath(base)} (looked for ${WORKER_CANDIDATES.join(', ')}); rebuild with \`npm run build\`, which writes dist/server/render-worker.mjs`);
+  return locateWorkerModule('render-worker', base);
 }

@@ -10,6 +10,8 @@ export interface RunRetentionDeps {
   everyMs?: number;
   now?: () => Date;
   warn?: (message: string) => void;
+  /** Told after each pass that removed runs: pages showing pass rates and history are stale. */
+  onPruned?: (result: PruneResult) => void;
 }
 
 /** What the health page shows: the database, the policy and the last prune. */
@@ -37,6 +39,7 @@ export class RunRetention {
         const now = this.deps.now?.() ?? new Date();
         const result = await this.deps.store.pruneRuns({ policy: this.deps.policy, now, signal: this.abort.signal });
         this.last = { ...result, at: now.toISOString() };
+        if (result.deleted > 0) this.deps.onPruned?.(result);
         return result;
       } finally {
         this.running = null;

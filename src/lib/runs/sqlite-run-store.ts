@@ -5,6 +5,7 @@ import type { LogLine, RunRecord } from './run-record.ts';
 import { parseRunResult } from './run-result.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
 import { CHECK_LATEST_SCHEMA, backfillCheckLatest, blockTargetStats, blockTargetStatsOf, latestByKey, type BlockTargetStats, type LatestState } from './sqlite-run-stats.ts';
+import { pruneInWorker } from './prune-in-worker.ts';
 import { pruneRuns, storeFacts, type PruneOptions, type PruneResult, type StoreFacts } from './sqlite-run-retention.ts';
 
 const SCHEMA = `
@@ -189,8 +190,14 @@ export class SqliteRunStore implements RunStore {
     return this.latest.states;
   }
 
+  /**
+   * A file-backed store prunes in a worker thread on a second connection (WAL lets this one
+   * keep reading meanwhile), so requests never wait on the deletes; an in-memory one, which
+   * no second connection can open, prunes here between turns of the event loop.
+   */
   pruneRuns(options: PruneOptions): Promise<PruneResult> {
-    return pruneRuns(this.db, options);
+    const file = this.db.location();
+    return file ? pruneInWorker(file, options) : pruneRuns(this.db, options);
   }
 
   facts(): StoreFacts {

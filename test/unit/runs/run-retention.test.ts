@@ -115,4 +115,16 @@ describe('RunRetention', () => {
     expect(after.oldestRunAt! > before.oldestRunAt!).toBe(true);
     await retention.stop();
   });
+
+  it('tells its listener after a pass that removed runs, and not after one that removed none', async () => {
+    seed(20, 30, 2);
+    const told: number[] = [];
+    const retention = new RunRetention({ store, policy: { keepLast: 3, keepDays: 7 }, now: () => NOW, onPruned: (result) => told.push(result.deleted) });
+    const first = await retention.prune();
+    expect(first.deleted).toBeGreaterThan(0);
+    expect(told).toEqual([first.deleted]);
+    expect((await retention.prune()).deleted).toBe(0);
+    expect(told).toEqual([first.deleted]);
+    await retention.stop();
+  });
 });
