@@ -7,16 +7,17 @@ import { formatAge, formatDuration } from '../lib/shared/browser.ts';
 
 /** Wires the live updates, the per-row Run buttons and Run all. */
 export function setUpDashboard(): void {
-  const table = document.querySelector<HTMLTableElement>('table.dashboard');
-  const filters = table?.dataset.filters ?? '';
+  // The results are replaced in place when the filters change (dashboard-filters.ts): the
+  // filters are read from the table shown, and the buttons are found through their page.
+  const filters = () => document.querySelector<HTMLElement>('.dashboard-results')?.dataset.filters ?? '';
   let refreshTimer: number | undefined;
   let lateRefreshTimer: number | undefined;
   const scheduleRefresh = () => {
     window.clearTimeout(refreshTimer);
     window.clearTimeout(lateRefreshTimer);
-    refreshTimer = window.setTimeout(() => void refresh(filters), 250);
+    refreshTimer = window.setTimeout(() => void refresh(filters()), 250);
     // Incidents are opened just after a run finishes; a second look catches them.
-    lateRefreshTimer = window.setTimeout(() => void refresh(filters), 2000);
+    lateRefreshTimer = window.setTimeout(() => void refresh(filters()), 2000);
   };
 
   const source = new EventSource('/api/events');
@@ -31,24 +32,25 @@ export function setUpDashboard(): void {
   }
   source.addEventListener('finished', scheduleRefresh);
 
-  for (const button of document.querySelectorAll<HTMLButtonElement>('.row-run')) {
-    button.addEventListener('click', async () => {
-      const row = button.closest<HTMLTableRowElement>('tr.check-row')!;
-      const response = await fetch('/api/runs', {
-        method: 'POST',
-        headers: changeHeaders(),
-        body: JSON.stringify({ block: row.dataset.blockId, hash: row.dataset.hash, target: row.dataset.target }),
-      });
-      if (!response.ok) setStatus(row, row.dataset.status ?? 'failing', ((await response.json()) as { message: string }).message);
+  document.addEventListener('click', async (event) => {
+    const button = (event.target as Element | null)?.closest<HTMLButtonElement>('.row-run');
+    if (!button || button.disabled) return;
+    const row = button.closest<HTMLTableRowElement>('tr.check-row')!;
+    const response = await fetch('/api/runs', {
+      method: 'POST',
+      headers: changeHeaders(),
+      body: JSON.stringify({ block: row.dataset.blockId, hash: row.dataset.hash, target: row.dataset.target }),
     });
-  }
+    if (!response.ok) setStatus(row, row.dataset.status ?? 'failing', ((await response.json()) as { message: string }).message);
+  });
 
-  document.querySelector('#run-all')?.addEventListener('click', async () => {
+  document.addEventListener('click', async (event) => {
+    if (!(event.target as Element | null)?.closest('#run-all')) return;
     const note = document.querySelector<HTMLElement>('#run-all-note')!;
     const response = await fetch('/api/checks/run-all', {
       method: 'POST',
       headers: changeHeaders(),
-      body: JSON.stringify(Object.fromEntries(new URLSearchParams(filters))),
+      body: JSON.stringify(Object.fromEntries(new URLSearchParams(filters()))),
     });
     const body = (await response.json()) as { started?: string[]; joined?: string[]; message?: string };
     note.textContent = response.ok ? `queued ${body.started?.length ?? 0}, already running ${body.joined?.length ?? 0}` : (body.message ?? 'failed');

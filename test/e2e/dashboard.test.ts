@@ -210,7 +210,7 @@ describe('the smoke dashboard in a real browser', () => {
     expect(await page.locator('tr.check-row .check-status').allTextContents()).toEqual(['failing']);
     expect(await page.locator('select[name="status"]').inputValue()).toBe('failing');
     expect(await page.locator('#run-all').textContent()).toBe('Run all shown');
-    expect(await page.locator('table.dashboard').getAttribute('data-filters')).toBe('status=failing');
+    expect(await page.locator('.dashboard-results').getAttribute('data-filters')).toBe('status=failing');
 
     await page.goto(`${server.url}/dashboard?status=passing`);
     expect(await page.locator('tr.check-row').count()).toBe(0);

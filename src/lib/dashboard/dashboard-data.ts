@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHECK_STATUS_ORDER } from './check-status-order.ts';
 import type { DocSet } from '../docs/index.ts';
 import { checkBlocks, type ProcedureCatalog } from '../procedures/index.ts';
 import { statsKey, type RunStore } from '../runs/index.ts';
@@ -63,7 +64,7 @@ export interface DashboardSources {
   defaultTargets: string[];
 }
 
-const STATUSES: CheckStatus[] = ['failing', 'unreachable', 'running', 'queued', 'passing', 'never run', 'cancelled', 'not runnable'];
+const STATUSES = CHECK_STATUS_ORDER;
 
 /** A check before its row is built: enough to count, filter and sort all of them cheaply. */
 interface Candidate {
@@ -134,7 +135,7 @@ export function loadDashboard(sources: DashboardSources, query: DashboardQuery =
       docs: distinct(candidates.map((c) => c.entry.block.docId)),
       systems: distinct(candidates.map((c) => c.entry.block.system?.name)),
       targets: distinct(candidates.map((c) => c.entry.target)),
-      statuses: STATUSES,
+      statuses: [...STATUSES],
     },
   };
 }
