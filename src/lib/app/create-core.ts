@@ -150,7 +150,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     });
   }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
-  const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, liveStreams: runs.live, earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
+  const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, liveStreams: runs.live, othersWriteVersion: () => store.othersWriteVersion(), earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
   let closing: Promise<void> | null = null;
   return {
     config,

@@ -23,6 +23,12 @@ export interface PageCacheDeps {
   incidents: IncidentService;
   /** The live event streams, whose counts `/metrics` shows. */
   liveStreams?: LiveStreams;
+  /**
+   * A number that moves when another process (or thread) writes the run database: a CLI run in
+   * the same data folder, its incident, a prune. Those send no events to this process, so each
+   * lookup compares it and drops the run-state pages when it moved.
+   */
+  othersWriteVersion?: () => number;
   /** False to take the stamp check on every lookup instead of watching the folder. */
   watch?: boolean;
   /**
@@ -66,6 +72,7 @@ export class PageCache {
   private readonly unsubscribe: Array<() => void>;
   private known: DocSet | null = null;
   private syncing: Promise<void> | null = null;
+  private othersWrites: number | null = null;
   private readonly deps: PageCacheDeps;
 
   constructor(deps: PageCacheDeps) {
@@ -97,6 +104,7 @@ export class PageCache {
     const policy = request.method === 'GET' && !url.searchParams.has('token') ? cachePolicy(url.pathname) : null;
     if (!policy) return render();
     await this.syncDocs();
+    this.syncRunState();
     const anonymous = this.earlyKey(url, (name) => request.headers.get(name), viewer.clientAddress);
     const key = anonymous ?? `${url.pathname}?${sortedQuery(url)}#${viewerKey(viewer)}`;
     const hit = this.cache.get(key);
@@ -122,6 +130,7 @@ export class PageCache {
     const key = this.earlyKey(url, header, req.socket.remoteAddress ?? '');
     if (!key) return false;
     await this.syncDocs();
+    this.syncRunState();
     const entry = this.cache.get(key);
     if (!entry) return false;
     const answer = await cachedAnswer(entry, 'GET', header);
@@ -145,6 +154,14 @@ export class PageCache {
   // writes, then GETs) is seen before the lookup: two immediates put one poll of the event loop
   // between here and the check, whichever phase this runs in (an immediate queued from the
   // poll phase runs before the next poll). Concurrent lookups share one re-read.
+  /** Drops the run-state pages when another connection wrote the run database since the last look. */
+  private syncRunState(): void {
+    const version = this.deps.othersWriteVersion?.();
+    if (version === undefined || version === this.othersWrites) return;
+    if (this.othersWrites !== null) this.cache.invalidate(CacheTags.runs);
+    this.othersWrites = version;
+  }
+
   private async syncDocs(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
     if (this.watcher) {

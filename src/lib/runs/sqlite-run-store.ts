@@ -83,7 +83,7 @@ type Row = Record<string, string | number | null>;
 /** Runs and logs in one SQLite file through node:sqlite, in WAL mode so readers never wait on the writer. */
 export class SqliteRunStore implements RunStore {
   private readonly db: DatabaseSync;
-  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs' | 'latestVersion', StatementSync>;
+  private readonly statements: Record<'insert' | 'get' | 'log' | 'logs' | 'latestVersion' | 'dataVersion', StatementSync>;
   private latest: { version: string; states: ReadonlyMap<string, LatestState> } | null = null;
 
   constructor(file: string) {
@@ -101,6 +101,7 @@ export class SqliteRunStore implements RunStore {
       log: this.db.prepare('INSERT INTO run_logs (run_id, seq, stream, text, at) VALUES (?, ?, ?, ?, ?)'),
       logs: this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       latestVersion: this.db.prepare('SELECT version FROM check_latest_version'),
+      dataVersion: this.db.prepare('PRAGMA data_version'),
     };
   }
 
@@ -188,6 +189,15 @@ export class SqliteRunStore implements RunStore {
     const version = String((this.statements.latestVersion.get() as Row).version);
     if (this.latest?.version !== version) this.latest = { version, states: latestByKey(this.db) };
     return this.latest.states;
+  }
+
+  /**
+   * Moves whenever another connection commits to the database (a CLI run or its incident in the
+   * same data folder, the prune worker) and never for this connection's own writes, which the
+   * server hears about as events. One pragma read: cheap enough for every cache lookup.
+   */
+  othersWriteVersion(): number {
+    return Number((this.statements.dataVersion.get() as Row).data_version);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -180,6 +181,30 @@ describe('the response cache', () => {
     expect(text(await get('/metrics'))).not.toBe(text(metricsBefore));
     const checks = JSON.parse(text(await get('/api/checks'))) as { rows: Array<{ blockId: string; status: string }> };
     expect(checks.rows.find((r) => r.blockId === row.blockId)?.status).toBe('passing');
+  });
+
+  it('sees a run the CLI stored in the same data folder on the next request, though no event reached the server', async () => {
+    const before = JSON.parse(text(await get('/api/checks'))) as { rows: Array<{ blockId: string; lastRun: { id: string } | null }> };
+    const row = before.rows.find((r) => r.blockId.startsWith('RUN-cache-c'))!;
+    // Cached: the same answer twice.
+    expect((await get('/api/checks')).headers.etag).toBe((await get('/api/checks')).headers.etag);
+    const cli = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../../bin/runbook-live.mjs'), 'check', row.blockId, '--json'], {
+        env: { ...process.env, DOCS_DIR: docs.dir, DATA_DIR: path.join(work, 'data'), SYSTEMS_CONFIG: path.join(work, 'systems.yaml'), NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, output }));
+    });
+    expect(cli.code, cli.output).toBe(0);
+    const after = JSON.parse(text(await get('/api/checks'))) as { rows: Array<{ blockId: string; lastRun: { id: string; trigger: string } | null }> };
+    const now = after.rows.find((r) => r.blockId === row.blockId)!;
+    expect(now.lastRun?.id).not.toBe(row.lastRun?.id);
+    expect(now.lastRun?.trigger).toBe('cli');
+    runIds.push(now.lastRun!.id);
   });
 
   it('keys on the viewer: roles see their own controls, and nobody sees another’s name or CSRF token', async () => {
