@@ -12,6 +12,8 @@ export interface LiveStreamCounts {
   heartbeatStreams: number;
   /** Listeners on the run event bus, the server's own (health, incidents) included. */
   eventListeners: number;
+  /** Dashboard clients dropped since the start because they stopped reading. */
+  slowClientsDropped: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export class LiveStreams {
 
   /** What the streams hold right now: a leak shows as a count that never comes back down. */
   counts(): LiveStreamCounts {
-    return { dashboardClients: this.dashboard.clientCount, heartbeatStreams: this.heartbeat.size, eventListeners: this.events.listenerCount() };
+    return { dashboardClients: this.dashboard.clientCount, heartbeatStreams: this.heartbeat.size, eventListeners: this.events.listenerCount(), slowClientsDropped: this.dashboard.droppedCount };
   }
 }
 
@@ -56,6 +58,9 @@ export function liveStreamMetrics(counts: LiveStreamCounts): string {
     '# HELP runbook_live_run_event_listeners Listeners on the in-process run event bus.',
     '# TYPE runbook_live_run_event_listeners gauge',
     `runbook_live_run_event_listeners ${counts.eventListeners}`,
+    '# HELP runbook_live_dashboard_stream_slow_clients_dropped_total Dashboard stream clients dropped because over 1 MiB of frames waited unread.',
+    '# TYPE runbook_live_dashboard_stream_slow_clients_dropped_total counter',
+    `runbook_live_dashboard_stream_slow_clients_dropped_total ${counts.slowClientsDropped}`,
     '',
   ].join('\n');
 }

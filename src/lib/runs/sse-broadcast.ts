@@ -4,6 +4,14 @@ import { sseFrame } from './sse-stream.ts';
 const encoder = new TextEncoder();
 const OPENING_FRAME = encoder.encode('retry: 2000\n\n');
 
+/**
+ * Bytes a client may have waiting, unread, before it is dropped. A viewer whose connection
+ * stalls (a laptop lid shut, a saturated link) would otherwise hold every later frame in the
+ * server's memory; dropped, its browser reconnects after `retry` and the page refreshes its
+ * rows, which is all a missed frame would have done. About a thousand frames.
+ */
+export const DEFAULT_CLIENT_BACKLOG_BYTES = 1024 * 1024;
+
 /** What the upstream may do: hand over one frame for every client. */
 export type BroadcastSend<Frames> = <Event extends keyof Frames & string>(event: Event, data: Frames[Event]) => void;
 
@@ -21,11 +29,22 @@ export class SseBroadcast<Frames> {
   private readonly pending: string[] = [];
   private readonly upstream: (send: BroadcastSend<Frames>) => () => void;
   private readonly heartbeat: SseHeartbeat;
+  private readonly backlogBytes: number;
+  private dropped = 0;
 
-  /** `upstream` subscribes to the source and returns its unsubscribe; `heartbeat` is the timer shared with other streams. */
-  constructor(upstream: (send: BroadcastSend<Frames>) => () => void, heartbeat: SseHeartbeat) {
+  /**
+   * `upstream` subscribes to the source and returns its unsubscribe; `heartbeat` is the timer
+   * shared with other streams; `backlogBytes` is how much unread output a client may have.
+   */
+  constructor(upstream: (send: BroadcastSend<Frames>) => () => void, heartbeat: SseHeartbeat, backlogBytes = DEFAULT_CLIENT_BACKLOG_BYTES) {
     this.upstream = upstream;
     this.heartbeat = heartbeat;
+    this.backlogBytes = backlogBytes;
+  }
+
+  /** Clients dropped so far because they stopped reading. */
+  get droppedCount(): number {
+    return this.dropped;
   }
 
   /** How many clients are connected now. */
@@ -41,6 +60,7 @@ export class SseBroadcast<Frames> {
   /** A `text/event-stream` body for one more client, ended and forgotten when `clientGone` aborts or the reader cancels. */
   stream(clientGone: AbortSignal): ReadableStream<Uint8Array> {
     let leave = () => {};
+    // Counted in bytes, so `desiredSize` says how far behind the reader is.
     return new ReadableStream<Uint8Array>({
       start: (controller) => {
         if (clientGone.aborted) {
@@ -71,7 +91,7 @@ export class SseBroadcast<Frames> {
         this.unsubscribe ??= this.upstream((event, data) => this.broadcast(sseFrame(event, data)));
       },
       cancel: () => leave(),
-    });
+    }, new ByteLengthQueuingStrategy({ highWaterMark: 16 * 1024 }));
   }
 
   /**
@@ -92,6 +112,13 @@ export class SseBroadcast<Frames> {
 
   private write(controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array): void {
     try {
+      if ((controller.desiredSize ?? 0) < -this.backlogBytes) {
+        // Too far behind: its queue is discarded with the stream, and its browser reconnects.
+        this.dropped += 1;
+        this.clients.get(controller)?.();
+        controller.error(new Error('event stream client stopped reading'));
+        return;
+      }
       // The same bytes for every client: nobody writes into them after this.
       controller.enqueue(bytes);
     } catch {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { allRunsBroadcast } from '../../../src/lib/runs/all-runs-stream.ts';
 import { RunEvents } from '../../../src/lib/runs/run-events.ts';
+import { SseBroadcast } from '../../../src/lib/runs/sse-broadcast.ts';
 import { SseHeartbeat } from '../../../src/lib/runs/sse-heartbeat.ts';
 import { runRecord } from '../dashboard/fixtures.ts';
 
@@ -123,5 +124,30 @@ describe('SseHeartbeat', () => {
     for (const controller of gone) controller.abort();
     expect(vi.getTimerCount()).toBe(0);
     expect(heartbeat.running).toBe(false);
+  });
+});
+
+describe('SseBroadcast', () => {
+  it('drops a client that stopped reading once its backlog passes the limit, and keeps serving the others', async () => {
+    const events = new RunEvents();
+    const heartbeat = new SseHeartbeat();
+    const broadcast = new SseBroadcast<{ started: { n: number; padding: string } }>((send) => events.subscribeAll((_id, event) => event.type === 'started' && send('started', { n: 1, padding: 'x'.repeat(1000) })), heartbeat, 8 * 1024);
+    const reading = connect(broadcast.stream(new AbortController().signal));
+    // Never read: its frames queue up in the server.
+    const stalled = broadcast.stream(new AbortController().signal);
+    expect(broadcast.clientCount).toBe(2);
+    for (let i = 0; i < 40; i++) {
+      events.publish(`r${i}`, { type: 'started', run: { ...runRecord(`r${i}`), status: 'running' } });
+      await settle();
+    }
+    expect(broadcast.droppedCount).toBe(1);
+    expect(broadcast.clientCount).toBe(1);
+    expect(heartbeat.size).toBe(1);
+    // The stalled stream is errored, not left open: a read rejects at once.
+    await expect(stalled.getReader().read()).rejects.toThrow('stopped reading');
+    // The reading client got every frame.
+    expect(reading.text().match(/event: started/g)).toHaveLength(40);
+    await reading.reader.cancel();
+    expect(broadcast.clientCount).toBe(0);
   });
 });
