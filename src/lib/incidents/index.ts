@@ -7,3 +7,6 @@ export * from './section-incidents.ts';
 export * from './sqlite-incident-store.ts';
 export * from './troubleshooting-sections.ts';
 export * from './webhook-notifier.ts';
+export * from './webhook-delivery.ts';
+export * from './webhook-payload.ts';
+export * from './webhook-signature.ts';
