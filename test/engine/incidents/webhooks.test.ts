@@ -31,6 +31,8 @@ let port: number;
 let server: RunningServer;
 let browser: Browser | null = null;
 const runIds: string[] = [];
+/** The incident the first test opens; the second resolves it. */
+let incidentId = '';
 
 beforeAll(async () => {
   receiver = await startScriptedReceiver([500, { status: 500, text: 'still down' }], 204);
@@ -86,6 +88,7 @@ describe('signed, retried webhooks', () => {
     runIds.push(failed.id);
     expect(failed, failed.message ?? '').toMatchObject({ status: 'failed', failureKind: 'image_not_found' });
     const incident = await new IncidentsApi(server).forRun(failed.id);
+    incidentId = incident.id;
 
     // The first attempt is answered 500 and recorded as such; only then is the server stopped.
     const first = await pollUntil('the first attempt to be recorded', async () => {
@@ -137,5 +140,34 @@ describe('signed, retried webhooks', () => {
     // The health page counts it.
     const health = await new IncidentsApi(server).html('/health');
     expect(health).toMatch(/Webhook deliveries: <strong>0<\/strong> pending · <strong>1<\/strong> delivered · <strong[^>]*>0<\/strong> given up/);
+  });
+  it('without its secret, a server holds notifications (recorded, not sent unsigned) and says why; with it again, they go out signed', async () => {
+    expect(incidentId).not.toBe('');
+    const { [SECRET_ENV]: _secret, ...withoutSecret } = env;
+    await server.stop('SIGTERM');
+    server = await startBuiltServer(withoutSecret, { port, docIds: ['RUN-incident-probes'] });
+    const held = `notifications.webhook.secret_env: the environment variable ${SECRET_ENV} is not set; webhook deliveries are held (recorded, not sent) until it is fixed and the server restarts`;
+    expect(server.output()).toContain(held);
+    expect(await new IncidentsApi(server).html('/health')).toMatch(/<div class="doc-problems" id="webhook-held"><h2>Notifications are held<\/h2><pre>[^<]*notifications\.webhook\.secret_env: the environment variable RUNBOOK_LIVE_TEST_WEBHOOK_SECRET is not set/);
+
+    const resolved = await new IncidentsApi(server).action(incidentId, 'resolve', { text: 'fixed by hand' });
+    expect(resolved.status).toBe(200);
+    const recorded = (await incidentJson(incidentId)).notifications;
+    expect(recorded.map((delivery) => [delivery.event, delivery.status, delivery.attempts])).toEqual([['incident.opened', 'delivered', 3], ['incident.resolved', 'pending', 0]]);
+    const page = await new IncidentsApi(server).html(`/incidents/${incidentId}`);
+    expect(page).toContain(`id="notifications-held"`);
+    expect(page).toMatch(/data-status="pending" data-attempts="0"/);
+    expect(receiver.received).toHaveLength(3);
+
+    await server.stop('SIGTERM');
+    server = await startBuiltServer(env, { port, docIds: ['RUN-incident-probes'] });
+    const sent = await pollUntil('the held resolution to be delivered', async () => (await incidentJson(incidentId)).notifications.find((d) => d.event === 'incident.resolved' && d.status === 'delivered'));
+    expect(sent).toMatchObject({ attempts: 1, lastStatus: 204 });
+    expect(receiver.received).toHaveLength(4);
+    const hook = receiver.received[3]!;
+    expect(hook.headers[WEBHOOK_HEADERS.delivery]).toBe(recorded[1]!.id);
+    expect(hook.headers[WEBHOOK_HEADERS.event]).toBe('incident.resolved');
+    expect(verifyWebhookSignature({ secret: SECRET, body: hook.body, timestamp: hook.headers[WEBHOOK_HEADERS.timestamp] as string, signature: hook.headers[WEBHOOK_HEADERS.signature] as string })).toEqual({ valid: true });
+    expect(JSON.parse(hook.body)).toMatchObject({ event: 'incident.resolved', incident: { id: incidentId, status: 'resolved' } });
   });
 });
