@@ -13,7 +13,9 @@ import { IncidentsApi, makeIncidentWorld, RUNNER_DIR, startBuiltServer, type Inc
 // 500 twice and then 200. A failing check opens an incident; its notification's first attempt
 // fails, the server is stopped, and a new server on the same data folder finishes the job:
 // exactly one accepted delivery, the same delivery id and a valid signature on all three
-// attempts, and the incident's page and API say delivered after 3 attempts.
+// attempts, and the incident's page and API say delivered after 3 attempts. Then a server
+// without the secret holds a notification rather than send it unsigned, and the next one with
+// it sends it; and an automatic resolution follows its opening. The tests run in order.
 
 const PROBE = 'RUN-incident-probes/probe-image';
 const SECRET_ENV = 'RUNBOOK_LIVE_TEST_WEBHOOK_SECRET';
@@ -169,5 +171,23 @@ describe('signed, retried webhooks', () => {
     expect(hook.headers[WEBHOOK_HEADERS.event]).toBe('incident.resolved');
     expect(verifyWebhookSignature({ secret: SECRET, body: hook.body, timestamp: hook.headers[WEBHOOK_HEADERS.timestamp] as string, signature: hook.headers[WEBHOOK_HEADERS.signature] as string })).toEqual({ valid: true });
     expect(JSON.parse(hook.body)).toMatchObject({ event: 'incident.resolved', incident: { id: incidentId, status: 'resolved' } });
+  });
+  it('a failure then a pass: incident.opened then incident.resolved (the automatic resolution), each delivered once', async () => {
+    const api = new RunsApi(server);
+    const failed = await api.waitFinished((await api.start(PROBE, { vars: { PROBE_IMAGE: 'no-such-probe:never' } })).id);
+    runIds.push(failed.id);
+    const incident = await new IncidentsApi(server).forRun(failed.id);
+    expect(incident.id).not.toBe(incidentId);
+    const passed = await api.waitFinished((await api.start(PROBE)).id);
+    runIds.push(passed.id);
+    expect(passed, passed.message ?? '').toMatchObject({ status: 'passed' });
+    const deliveries = await pollUntil('both notifications to be delivered', async () => {
+      const { notifications } = await incidentJson(incident.id);
+      return notifications.length === 2 && notifications.every((d) => d.status === 'delivered') ? notifications : undefined;
+    });
+    expect(deliveries.map((d) => [d.event, d.attempts])).toEqual([['incident.opened', 1], ['incident.resolved', 1]]);
+    const mine = receiver.received.filter((hook) => deliveries.some((d) => d.id === hook.headers[WEBHOOK_HEADERS.delivery]));
+    expect(mine.map((hook) => hook.headers[WEBHOOK_HEADERS.event])).toEqual(['incident.opened', 'incident.resolved']);
+    expect(JSON.parse(mine[1]!.body)).toMatchObject({ event: 'incident.resolved', incident: { id: incident.id, status: 'resolved' } });
   });
 });
