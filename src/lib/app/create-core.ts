@@ -5,11 +5,12 @@ import type { AppConfig } from '../config/index.ts';
 import { DashboardService } from '../dashboard/index.ts';
 import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
 import { SlidingWindowLimiter } from '../http/index.ts';
-import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
+import { IncidentService, OutboxNotifier, resolveWebhookSettings, SqliteIncidentStore, SqliteWebhookOutbox, WebhookDispatcher } from '../incidents/index.ts';
 import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunRetention, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
+import { CacheTags } from './cached-routes.ts';
 import { PageCache } from './page-cache.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
@@ -39,6 +40,8 @@ export interface Core {
   /** Run starts per actor per minute (`runs.start_rate_per_minute`), kept for the life of the server. */
   startLimiter: SlidingWindowLimiter;
   incidents: IncidentService;
+  /** The webhook outbox and its delivery: each incident's notifications, and why they are held, if they are. */
+  webhooks: WebhookDispatcher;
   dashboard: DashboardService;
   health: TargetHealthMonitor;
   scheduler: Scheduler;
@@ -63,7 +66,7 @@ export interface Core {
   pageCache: PageCache | null;
   /** Starts what a server does in the background (recovery's clean-up, probes, schedules); later calls do nothing. */
   startBackground(): void;
-  /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping, closes the database. */
+  /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping (a CLI then tries its webhook deliveries once), closes the database. */
   close(): Promise<void>;
 }
 
@@ -118,12 +121,18 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     runbooks.recover();
   }
   const { webhook, site_url: siteUrl } = systems.notifications;
+  const outbox = new SqliteWebhookOutbox(store.database);
+  const { settings: webhookSettings, held } = resolveWebhookSettings(webhook, systems.source ?? config.systemsConfig);
+  if (held) (options.warn ?? console.error)(`runbook-live: ${held}`);
+  // Delivery counts are on the (cached) health page; incident pages are not cached.
+  const webhooks = new WebhookDispatcher({ outbox, settings: webhookSettings, held, onChange: () => pageCache?.cache.invalidate(CacheTags.runs), ...(options.warn ? { warn: options.warn } : {}) });
   const incidents = new IncidentService({
     incidents: new SqliteIncidentStore(store.database),
     runs: store,
     events,
     docs,
-    notifier: webhook ? new WebhookNotifier(webhook, options.warn) : null,
+    // Notifications are recorded even while held, so none is lost while the secret is fixed.
+    notifier: webhookSettings ? new OutboxNotifier(outbox, webhookSettings.format, () => webhooks.wake()) : null,
     baseUrl: siteUrl ?? null,
   });
   // Failures found by the CLI are incidents like any other: same store, same webhook.
@@ -146,6 +155,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         retention.start();
         scheduler.start();
         runbookScheduler.start();
+        webhooks.start();
       });
     });
   }
@@ -163,6 +173,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     runbooks,
     startLimiter,
     incidents,
+    webhooks,
     dashboard,
     health,
     scheduler,
@@ -191,6 +202,9 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         await runs.drain();
         await incidents.settled();
         incidents.stop();
+        // A CLI tries its notifications once before it exits; what is left waits for a server.
+        if (!server) await webhooks.flush();
+        await webhooks.stop();
         await pages?.close();
         store.close();
       })()),

@@ -113,9 +113,7 @@ export class IncidentService {
   resolve(id: string, actor: string, text: string | null, actorRole: string | null = null): Incident | null {
     const incident = this.deps.incidents.get(id);
     if (!incident || incident.status === 'resolved') return incident;
-    const resolved = this.deps.incidents.record(id, { at: now(), type: 'resolved', runId: null, actor, actorRole, text, excerpt: null }, { status: 'resolved', resolvedAt: now() });
-    void this.notify('incident.resolved', resolved);
-    return resolved;
+    return this.deps.incidents.record(id, { at: now(), type: 'resolved', runId: null, actor, actorRole, text, excerpt: null }, { status: 'resolved', resolvedAt: now() }, (resolved) => this.notify('incident.resolved', resolved));
   }
 
   private async process(run: RunRecord): Promise<void> {
@@ -140,7 +138,7 @@ export class IncidentService {
       others.flatMap((doc) => troubleshootingSections(doc)),
     );
     const at = now();
-    const incident = this.deps.incidents.open(
+    this.deps.incidents.open(
       {
         blockId: run.blockId,
         docId: run.docId,
@@ -158,19 +156,18 @@ export class IncidentService {
         message: run.message,
       },
       { at, type: 'opened', runId: run.id, actor: null, text: run.message, excerpt },
+      (opened) => this.notify('incident.opened', opened),
     );
-    // Awaited inside the queue, so settled() also covers delivery (bounded by its timeout).
-    await this.notify('incident.opened', incident);
   }
 
   private async autoResolve(run: RunRecord): Promise<void> {
     for (const incident of this.deps.incidents.list({ blockId: run.blockId, target: run.target, openOnly: true })) {
-      const resolved = this.deps.incidents.record(
+      this.deps.incidents.record(
         incident.id,
         { at: now(), type: 'auto-resolved', runId: run.id, actor: null, text: `${run.blockId} passed again on ${run.target}`, excerpt: null },
         { status: 'resolved', resolvedAt: now() },
+        (resolved) => this.notify('incident.resolved', resolved),
       );
-      await this.notify('incident.resolved', resolved);
     }
   }
 
@@ -179,9 +176,9 @@ export class IncidentService {
     return lines.slice(-EXCERPT_LINES).map((line) => line.text).join('\n');
   }
 
-  private notify(event: 'incident.opened' | 'incident.resolved', incident: Incident): Promise<void> {
-    if (!this.deps.notifier) return Promise.resolve();
-    return this.deps.notifier.notify({ event, incident, url: this.deps.baseUrl ? `${this.deps.baseUrl}/incidents/${incident.id}` : null, at: now() });
+  /** Records the notification inside the incident's own transaction: both are kept, or neither. */
+  private notify(event: 'incident.opened' | 'incident.resolved', incident: Incident): void {
+    this.deps.notifier?.notify({ event, incident, url: this.deps.baseUrl ? `${this.deps.baseUrl}/incidents/${incident.id}` : null, at: now() });
   }
 }
 

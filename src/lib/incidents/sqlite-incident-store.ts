@@ -69,8 +69,11 @@ export class SqliteIncidentStore {
     return row ? fromRow(row) : null;
   }
 
-  /** Opens an incident with its first timeline entry, in one transaction. */
-  open(incident: Omit<Incident, 'id'>, event: Omit<IncidentEvent, 'incidentId' | 'seq'>): Incident {
+  /**
+   * Opens an incident with its first timeline entry, in one transaction; `within` runs inside it
+   * with the new incident (to record its notification, so neither is kept without the other).
+   */
+  open(incident: Omit<Incident, 'id'>, event: Omit<IncidentEvent, 'incidentId' | 'seq'>, within?: (opened: Incident) => void): Incident {
     return this.transaction(() => {
       const result = this.db
         .prepare(
@@ -85,12 +88,19 @@ export class SqliteIncidentStore {
         );
       const id = incidentId(Number(result.lastInsertRowid));
       this.insertEvent(id, event);
-      return this.get(id)!;
+      const opened = this.get(id)!;
+      within?.(opened);
+      return opened;
     });
   }
 
-  /** Adds a timeline entry and updates the incident, in one transaction. */
-  record(id: string, event: Omit<IncidentEvent, 'incidentId' | 'seq'>, patch: { status?: IncidentStatus; failures?: number; lastRunId?: string; resolvedAt?: string; acknowledgedBy?: string }): Incident {
+  /** Adds a timeline entry and updates the incident, in one transaction; `within` runs inside it with the updated incident. */
+  record(
+    id: string,
+    event: Omit<IncidentEvent, 'incidentId' | 'seq'>,
+    patch: { status?: IncidentStatus; failures?: number; lastRunId?: string; resolvedAt?: string; acknowledgedBy?: string },
+    within?: (updated: Incident) => void,
+  ): Incident {
     return this.transaction(() => {
       this.insertEvent(id, event);
       const sets = ['updated_at = ?'];
@@ -101,7 +111,9 @@ export class SqliteIncidentStore {
       if (patch.resolvedAt) (sets.push('resolved_at = ?'), values.push(patch.resolvedAt));
       if (patch.acknowledgedBy) (sets.push('acknowledged_by = ?'), values.push(patch.acknowledgedBy));
       this.db.prepare(`UPDATE incidents SET ${sets.join(', ')} WHERE seq = ?`).run(...values, seqOf(id));
-      return this.get(id)!;
+      const updated = this.get(id)!;
+      within?.(updated);
+      return updated;
     });
   }
 

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Incident } from './incident-record.ts';
+import type { SqliteWebhookOutbox } from './sqlite-webhook-outbox.ts';
+import { webhookBody, type WebhookFormat } from './webhook-payload.ts';
 
-/** What a webhook receives. */
+/** What a webhook receives (the `json` format's body). */
 export interface IncidentNotification {
   event: 'incident.opened' | 'incident.resolved';
   incident: Incident;
@@ -11,33 +14,30 @@ export interface IncidentNotification {
 
 /** Tells the outside world about incidents. */
 export interface IncidentNotifier {
-  notify(notification: IncidentNotification): Promise<void>;
+  /**
+   * Records a notification to be sent. Called inside the transaction that changes the incident,
+   * so it must only write to the same database and never wait: the sending happens later.
+   */
+  notify(notification: IncidentNotification): void;
 }
 
 /**
- * POSTs each notification as JSON to one URL. Delivery is best effort with a short
- * timeout: a slow or broken receiver must never hold up runs or incident bookkeeping.
+ * Records each notification in the webhook outbox, its body written once in the configured
+ * format, and wakes whoever delivers it (the `WebhookDispatcher`).
  */
-export class WebhookNotifier implements IncidentNotifier {
-  private readonly url: string;
-  private readonly onError: (message: string) => void;
+export class OutboxNotifier implements IncidentNotifier {
+  private readonly outbox: SqliteWebhookOutbox;
+  private readonly format: WebhookFormat;
+  private readonly wake: () => void;
 
-  constructor(url: string, onError: (message: string) => void = (message) => console.warn(message)) {
-    this.url = url;
-    this.onError = onError;
+  constructor(outbox: SqliteWebhookOutbox, format: WebhookFormat, wake: () => void) {
+    this.outbox = outbox;
+    this.format = format;
+    this.wake = wake;
   }
 
-  async notify(notification: IncidentNotification): Promise<void> {
-    try {
-      const response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'runbook-live' },
-        body: JSON.stringify(notification),
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (!response.ok) this.onError(`webhook ${this.url} answered ${response.status} to ${notification.event} ${notification.incident.id}`);
-    } catch (error) {
-      this.onError(`webhook ${this.url} could not be reached for ${notification.event} ${notification.incident.id}: ${(error as Error).message}`);
-    }
+  notify(notification: IncidentNotification): void {
+    this.outbox.enqueue({ id: randomUUID(), incidentId: notification.incident.id, event: notification.event, payload: webhookBody(notification, this.format), createdAt: notification.at });
+    this.wake();
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_BODY_LIMIT_BYTES, serverSettingsSchema } from '../config/index.ts';
 import { docsSettingsSchema, repoSettingsSchema } from '../docs/index.ts';
+import { notificationsConfigSchema } from './notifications-config-schema.ts';
 import { VARIABLE_NAME } from './variable-name.ts';
 
 /** A Docker host, written the way DOCKER_HOST is: unix://, tcp:// or ssh://. */
@@ -59,14 +60,6 @@ export const runsConfigSchema = z.strictObject({
       keep_days: z.number().int().min(0).max(36_500).default(30),
     })
     .default({ keep_last: 100, keep_days: 30 }),
-});
-
-/** Where incident notifications go. */
-export const notificationsConfigSchema = z.strictObject({
-  /** Receives JSON when an incident opens and when it resolves. */
-  webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-  /** This site's address as people reach it, for links in notifications. */
-  site_url: z.url().optional(),
 });
 
 /** A whole runbook run on an interval, kept out of the doc (an alternative to `every:` in its frontmatter). */

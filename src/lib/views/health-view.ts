@@ -27,6 +27,8 @@ export interface HealthView {
   bySeverity: Array<{ severity: Finding['severity']; count: number; rules: Array<{ rule: string; findings: Finding[] }> }>;
   /** The run database: its size, the oldest run it still keeps, the retention policy and the last prune. */
   runStore: RetentionStatus & { size: string };
+  /** Webhook deliveries per state, and why they are held (a secret that cannot be read), if they are. */
+  webhooks: { held: string | null; pending: number; delivered: number; failed: number };
 }
 
 /** The docs health page: contract violations, broken links and citations, unexplained failures. */
@@ -51,6 +53,7 @@ export async function healthView(core: Core): Promise<HealthView> {
     contractUsable: set.contract.usable,
     bySeverity: groupFindings(set.findings),
     runStore: { ...retention, size: formatBytes(retention.databaseBytes) },
+    webhooks: { held: core.webhooks.held, ...core.webhooks.counts() },
   };
 }
 

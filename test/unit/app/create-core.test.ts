@@ -82,4 +82,19 @@ describe('createCore', () => {
     expect(await core()).toBe(started);
     await started.close();
   });
+  it('holds webhook deliveries when the secret is configured but not set, and says so once, naming the variable', async () => {
+    const config = world();
+    const variable = `RUNBOOK_LIVE_TEST_UNSET_${process.pid}`;
+    writeFileSync(config.systemsConfig, `systems:\n  demo:\n    dir: ${work}\nnotifications:\n  webhook: { url: "http://127.0.0.1:9/hook", secret_env: ${variable} }\n`);
+    const warnings: string[] = [];
+    const core = await createCore(config, { mode: 'cli', warn: (message) => warnings.push(message) });
+    try {
+      const held = `${config.systemsConfig}: notifications.webhook.secret_env: the environment variable ${variable} is not set; webhook deliveries are held (recorded, not sent) until it is fixed and the server restarts`;
+      expect(core.webhooks.held).toBe(held);
+      expect(warnings).toEqual([`runbook-live: ${held}`]);
+      expect(core.webhooks.counts()).toEqual({ pending: 0, delivered: 0, failed: 0 });
+    } finally {
+      await core.close();
+    }
+  });
 });

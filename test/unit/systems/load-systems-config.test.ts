@@ -45,4 +45,24 @@ describe('loadSystemsConfig', () => {
     expect(config.source).toBeNull();
     expect(config.systems.size).toBe(0);
   });
+  it('reads notifications.webhook as a URL or as an object with its secret, format and retries', () => {
+    expect(loadSystemsConfig(write('notifications:\n  webhook: https://hooks.example/in\n')).notifications.webhook).toEqual({
+      url: 'https://hooks.example/in', format: 'json', max_attempts: 8, backoff_seconds: 30, max_backoff_seconds: 3600, timeout_seconds: 10,
+    });
+    const yaml = 'notifications:\n  webhook:\n    url: https://hooks.example/in\n    secret_env: HOOK_SECRET\n    format: slack\n    max_attempts: 3\n    backoff_seconds: 0.5\n';
+    expect(loadSystemsConfig(write(yaml)).notifications.webhook).toMatchObject({ url: 'https://hooks.example/in', secret_env: 'HOOK_SECRET', format: 'slack', max_attempts: 3, backoff_seconds: 0.5 });
+  });
+
+  it('names the webhook field and what is expected when it is wrong; a secret written in the file is refused', () => {
+    const problem = (webhook: string) => () => loadSystemsConfig(write(`notifications:\n  webhook: ${webhook}\n`));
+    expect(problem('ftp://hooks.example')).toThrow('notifications.webhook.url: must be an http:// or https:// URL');
+    expect(problem('{ url: "https://h.example", secret: hunter2hunter2hunter2 }')).toThrow(
+      'notifications.webhook.secret: a secret does not belong in a committed file: put it in an environment variable and name it with secret_env, or in a file named by secret_file',
+    );
+    expect(problem('{ url: "https://h.example", secret_env: A, secret_file: b }')).toThrow('notifications.webhook.secret_file: give secret_env or secret_file, not both');
+    expect(problem('{ url: "https://h.example", secret_env: "my secret" }')).toThrow('notifications.webhook.secret_env: must be the name of an environment variable: letters, digits and _');
+    expect(problem('{ url: "https://h.example", format: xml }')).toThrow('notifications.webhook.format: must be json or slack');
+    expect(problem('{ url: "https://h.example", max_attempts: 0 }')).toThrow(/notifications\.webhook\.max_attempts: Too small/);
+    expect(problem('[a, b]')).toThrow('notifications.webhook: must be a URL, or an object with url');
+  });
 });
