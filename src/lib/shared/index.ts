@@ -5,3 +5,4 @@ export * from './format-zod-issues.ts';
 export * from './memory-size.ts';
 export * from './outcome.ts';
 export * from './escape-html.ts';
+export * from './theme-choice.ts';
