@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import { guardedNodeAdapter } from './src/server/guarded-node-adapter.mjs';
 import workerBundles from './scripts/worker-bundles-integration.mjs';
+import { THEME_BOOT_SCRIPT_HASH } from './src/lib/http/theme-boot-script.ts';
 
 // The server executes procedures against a Docker host, so it listens on loopback
 // unless an operator opts in to something wider with HOST.
@@ -23,6 +24,9 @@ export default defineConfig({
     // an attribute cannot run script. frame-ancestors only works as a header, as here.
     csp: {
       directives: ["default-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "img-src 'self' data:", "connect-src 'self'", "frame-ancestors 'none'"],
+      // The layout's one inline script (the theme applied before first paint) is not one Astro
+      // bundles, so its hash is added here from the same text the layout prints.
+      scriptDirective: { hashes: [THEME_BOOT_SCRIPT_HASH] },
       styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
     },
   },

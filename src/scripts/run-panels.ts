@@ -3,7 +3,7 @@
 import AnsiToHtml from 'ansi-to-html';
 import { changeHeaders } from './csrf.ts';
 import type { RunFrames, RunRecord } from '../lib/runs/index.ts';
-import { isFinal } from '../lib/runs/browser.ts';
+import { ANSI_LOG_COLOURS, isFinal } from '../lib/runs/browser.ts';
 
 /** Handles one kind of frame of a run's stream; the server builds them from the same types. */
 function on<Name extends keyof RunFrames & string>(source: EventSource, name: Name, handle: (data: RunFrames[Name]) => void): void {
@@ -59,7 +59,7 @@ function follow(block: HTMLElement, runId: string, joined: boolean): void {
   const button = block.querySelector<HTMLButtonElement>('.run-button')!;
   const cancel = panel.querySelector<HTMLButtonElement>('.cancel-button')!;
   const link = panel.querySelector<HTMLAnchorElement>('.run-link')!;
-  const ansi = new AnsiToHtml({ escapeXML: true, stream: false });
+  const ansi = new AnsiToHtml({ ...ANSI_LOG_COLOURS, escapeXML: true, stream: false });
   output.textContent = '';
   resetVerdicts(block);
   link.href = `/runs/${runId}`;

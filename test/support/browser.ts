@@ -26,3 +26,22 @@ export async function signIn(page: Page, server: { url: string; token: string | 
   const response = await page.goto(`${server.url}/?token=${encodeURIComponent(token)}`);
   if (!response?.ok() || page.url().includes('token=')) throw new Error(`signing in failed: ${response?.status()} at ${page.url()}`);
 }
+
+/** One CSP violation a page saw: the directive that refused something, and what it refused (`inline` for inline code). */
+export interface CspViolation {
+  directive: string;
+  blocked: string;
+}
+
+/**
+ * Records every `securitypolicyviolation` the page sees from before its first script runs, on
+ * every document it loads; `violations()` reads the current document's list.
+ */
+export async function watchCspViolations(page: Page): Promise<() => Promise<CspViolation[]>> {
+  await page.addInitScript(() => {
+    const seen: Array<{ directive: string; blocked: string }> = [];
+    (window as unknown as { __violations: typeof seen }).__violations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push({ directive: event.effectiveDirective, blocked: event.blockedURI }));
+  });
+  return () => page.evaluate(() => (window as unknown as { __violations: CspViolation[] }).__violations);
+}

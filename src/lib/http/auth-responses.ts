@@ -3,6 +3,7 @@ import { escapeHtml } from '../shared/index.ts';
 import type { ApiErrorCode } from './api-error-codes.ts';
 import { jsonError } from './json-response.ts';
 import { HAND_WRITTEN_PAGE_CSP } from './security-headers.ts';
+import { THEME_BOOT_SCRIPT_TAG } from './theme-boot-script.ts';
 
 /** Whether a refusal should be a page (a browser opening a page) rather than `{ code, message }`. */
 function wantsPage(request: Request, url: URL): boolean {
@@ -11,7 +12,7 @@ function wantsPage(request: Request, url: URL): boolean {
 
 /** The explanation of how to sign in, as the 401 page and `/auth/sign-in` show it. */
 export function signInPageHtml(reason: string | null): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in · runbook-live</title><link rel="stylesheet" href="/styles.css"></head><body><main class="sign-in">
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in · runbook-live</title>${THEME_BOOT_SCRIPT_TAG}<link rel="stylesheet" href="/styles.css"></head><body><main class="sign-in">
 <h1>Sign in to runbook-live</h1>
 ${reason ? `<p class="sign-in-reason">${escapeHtml(reason)}</p>` : ''}
 <ul>
@@ -24,6 +25,14 @@ ${reason ? `<p class="sign-in-reason">${escapeHtml(reason)}</p>` : ''}
 </main></body></html>`;
 }
 
+/**
+ * A page written here rather than by Astro, with the policy that lets its stylesheet, its theme
+ * script and its form work: without it, the locked-down default would refuse the stylesheet.
+ */
+export function handWrittenPage(html: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': HAND_WRITTEN_PAGE_CSP, ...headers } });
+}
+
 /** 401 or 403: a sign-in page (or the refusal as a page) for browsers, `{ code, message }` for the API. */
 export function authRefusal(request: Request, url: URL, status: 401 | 403, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): Response {
   if (!wantsPage(request, url)) {
@@ -31,8 +40,8 @@ export function authRefusal(request: Request, url: URL, status: 401 | 403, code:
     for (const [name, value] of Object.entries(headers)) response.headers.append(name, value);
     return response;
   }
-  const html = status === 401 ? signInPageHtml(message) : `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not allowed · runbook-live</title><link rel="stylesheet" href="/styles.css"></head><body><main><h1>Not allowed</h1><p>${escapeHtml(message)}</p><p><a href="/auth/sign-in">Sign in as someone else</a> · <a href="/">Back to the docs</a></p></main></body></html>`;
-  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': HAND_WRITTEN_PAGE_CSP, ...headers } });
+  const html = status === 401 ? signInPageHtml(message) : `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not allowed · runbook-live</title>${THEME_BOOT_SCRIPT_TAG}<link rel="stylesheet" href="/styles.css"></head><body><main><h1>Not allowed</h1><p>${escapeHtml(message)}</p><p><a href="/auth/sign-in">Sign in as someone else</a> · <a href="/">Back to the docs</a></p></main></body></html>`;
+  return handWrittenPage(html, status, headers);
 }
 
 /** The `Set-Cookie` value for a session: HttpOnly, SameSite=Strict, Secure over https, with an expiry. */

@@ -23,7 +23,8 @@ export function misdirectedRequest(request: Request, url: URL, hosts: AllowedHos
   if (hosts.allows(host)) return null;
   const message = `This server does not answer to the host '${host}'. Allowed: ${hosts.entries.join(', ')}. To allow it, add it to server.allowed_hosts in runbook-live.yaml or to RUNBOOK_LIVE_ALLOWED_HOSTS (comma-separated), then restart.`;
   if (!wantsHtml(request, url)) return jsonError(421, 'MisdirectedRequest', message);
-  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Unknown host</title></head><body><h1>Unknown host</h1><p>${escapeHtml(message)}</p></body></html>`;
+  // No stylesheet here; `color-scheme` lets the browser draw the page dark for a dark system.
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"><title>Unknown host</title></head><body><h1>Unknown host</h1><p>${escapeHtml(message)}</p></body></html>`;
   return new Response(page, { status: 421, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 

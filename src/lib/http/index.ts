@@ -15,3 +15,4 @@ export * from './auth-responses.ts';
 export * from './run-start-request.ts';
 export * from './content-encoding.ts';
 export * from './response-cache.ts';
+export * from './theme-boot-script.ts';

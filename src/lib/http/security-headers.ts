@@ -1,3 +1,5 @@
+import { THEME_BOOT_SCRIPT_HASH } from './theme-boot-script.ts';
+
 /**
  * The policy for every response that is not a page Astro rendered (API JSON, SSE, error
  * answers, static files): nothing may load, nothing may frame it. Pages get Astro's policy
@@ -7,10 +9,10 @@ export const LOCKED_DOWN_CSP = "default-src 'none'; frame-ancestors 'none'; base
 
 /**
  * The policy for the few pages written by hand outside Astro (the sign-in and not-allowed
- * pages): no script at all, but the site's stylesheet and a form posting back here, which the
- * locked-down policy would block.
+ * pages): the site's stylesheet and a form posting back here, which the locked-down policy
+ * would block, and no script but the theme boot script, named by its hash.
  */
-export const HAND_WRITTEN_PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const HAND_WRITTEN_PAGE_CSP = `default-src 'none'; script-src '${THEME_BOOT_SCRIPT_HASH}'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 /** How pages and API answers may be cached: by the browser only, and revalidated every time. */
 export const PRIVATE_CACHE_CONTROL = 'private, no-cache';

@@ -22,7 +22,10 @@ import { finishRender, type PreparedDoc } from './finish-render.ts';
 import { describeNestingProblem, findNestingProblem } from './nesting-limits.ts';
 
 const LANGUAGES = ['bash', 'shellscript', 'yaml', 'json', 'python', 'dockerfile', 'typescript', 'javascript', 'markdown', 'ini', 'toml', 'diff', 'sql', 'html', 'css'];
-const THEME = 'github-light';
+// Both themes go into the HTML: the light colours as `color`, the dark ones as `--shiki-dark`,
+// which the stylesheet switches to under the same rules as the rest of the page. The GitHub
+// "default" pair keeps every token at 4.5:1 or more against its block's background.
+const THEMES = { light: 'github-light-default', dark: 'github-dark-default' } as const;
 
 /** Turns untrusted markdown into a prepared tree; the part that may run in a worker thread. */
 export interface MarkdownPreparer {
@@ -32,7 +35,7 @@ export interface MarkdownPreparer {
 
 /** Builds the preparing half of the pipeline: GFM, raw HTML sanitized, heading anchors, highlighting. */
 export async function createPreparer(): Promise<MarkdownPreparer> {
-  const highlighter = await createHighlighter({ themes: [THEME], langs: LANGUAGES });
+  const highlighter = await createHighlighter({ themes: Object.values(THEMES), langs: LANGUAGES });
   return {
     async prepare(markdown, nonce) {
       const blocks: CodeBlockInfo[] = [];
@@ -86,5 +89,5 @@ function buildProcessor(
     // Wrapped before highlighting, as Shiki replaces the pre; links and decorations are added
     // afterwards by finishRender, and neither looks inside a pre.
     .use(rehypeWrapCodeBlocks, { nonce, blocks })
-    .use(rehypeShikiFromHighlighter, highlighter as never, { theme: THEME, fallbackLanguage: 'text', defaultLanguage: 'text' }) as never;
+    .use(rehypeShikiFromHighlighter, highlighter as never, { themes: THEMES, fallbackLanguage: 'text', defaultLanguage: 'text' }) as never;
 }

@@ -1,5 +1,6 @@
 // The public face of src/lib/runs: other domains and the pages import only this file.
 export * from './all-runs-stream.ts';
+export * from './log-colours.ts';
 export * from './render-log.ts';
 export * from './run-event-stream.ts';
 export * from './run-events.ts';

@@ -6,3 +6,4 @@ export * from './memory-size.ts';
 export * from './outcome.ts';
 export * from './escape-html.ts';
 export * from './locate-worker-module.ts';
+export * from './theme-choice.ts';

@@ -28,8 +28,10 @@ describe('renderMarkdown', () => {
   it('highlights code and gives headings anchors and a table of contents', async () => {
     const { html, toc } = await render('## Build it\n\n### Then run\n\n```bash\ndocker build .\n```\n');
     expect(html).toContain('<h2 id="build-it">Build it<a class="heading-anchor"');
-    expect(html).toContain('class="shiki github-light"');
-    expect(html).toMatch(/<span style="color:#[0-9A-F]{6}">docker<\/span>/i);
+    // Both themes are in the HTML: light colours as `color`, dark ones as `--shiki-dark`.
+    expect(html).toContain('class="shiki shiki-themes github-light-default github-dark-default"');
+    expect(html).toMatch(/<pre class="shiki[^"]*" style="background-color:#fff(fff)?;--shiki-dark-bg:#0d1117;/i);
+    expect(html).toMatch(/<span style="color:#[0-9A-F]{6};--shiki-dark:#[0-9A-F]{6}">docker<\/span>/i);
     expect(toc).toEqual([
       { depth: 2, id: 'build-it', text: 'Build it' },
       { depth: 3, id: 'then-run', text: 'Then run' },
