@@ -10,6 +10,7 @@ import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunRetention, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
+import { DocSearch } from '../search/index.ts';
 import { PageCache } from './page-cache.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
@@ -61,6 +62,8 @@ export interface Core {
   pages: RenderedDocCache | null;
   /** Whole rendered GET answers, in front of Astro (src/middleware.ts); null in `cli` mode. */
   pageCache: PageCache | null;
+  /** Full-text search over the docs, indexed on the first search; null in `cli` mode, which searches nothing. */
+  search: DocSearch | null;
   /** Starts what a server does in the background (recovery's clean-up, probes, schedules); later calls do nothing. */
   startBackground(): void;
   /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping, closes the database. */
@@ -149,6 +152,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     });
   }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
+  const search = server ? new DocSearch(docs) : null;
   const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, liveStreams: runs.live, earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
   let closing: Promise<void> | null = null;
   return {
@@ -173,6 +177,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     retention,
     pages,
     pageCache,
+    search,
     startBackground: () => startBackground(),
     close: () =>
       (closing ??= (async () => {
@@ -191,6 +196,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         await incidents.settled();
         incidents.stop();
         await pages?.close();
+        search?.close();
         store.close();
       })()),
   };
