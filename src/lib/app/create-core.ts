@@ -152,8 +152,10 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     });
   }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
-  const search = server ? new DocSearch(docs) : null;
   const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, liveStreams: runs.live, earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
+  // Search reads the doc set the page cache keeps in step with the watched folder, so a search
+  // does not list and stat every file again when nothing changed.
+  const search = pageCache ? new DocSearch({ current: () => pageCache.docSet() }) : null;
   let closing: Promise<void> | null = null;
   return {
     config,

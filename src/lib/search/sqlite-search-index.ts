@@ -25,16 +25,16 @@ export interface SyncCounts {
 const TOKENIZE = `tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4'`;
 // Title and id weigh most, then headings, then frontmatter values, then the body.
 const DOC_RANK = 'bm25(10.0, 8.0, 4.0, 2.0, 1.0)';
-const SECTION_RANK = 'bm25(4.0, 1.0)';
 const SNIPPET_WORDS = 16;
 const FILTERS = ['type', 'status', 'owner'] as const;
 type Filter = (typeof FILTERS)[number];
 
 /**
  * Full-text search over a doc set, in an in-memory SQLite database with FTS5. Each doc has one
- * row of all its text (which docs match every word, and how well) and one row per section
- * (which heading the match is under, and the snippet); section rows are numbered inside their
- * doc's range of rowids, so finding a hit's section is a range lookup. `sync` writes only the
+ * row of all its text (which docs match every word, and how well: bm25, the title and id
+ * weighing most) and one row per section (which heading the match is under, and the snippet);
+ * section rows are numbered inside their doc's range of rowids, so finding a hit's section is
+ * a range lookup. `sync` writes only the
  * docs whose content changed since the last set it saw, and drops the docs that are gone.
  */
 export class SqliteSearchIndex {
@@ -43,14 +43,13 @@ export class SqliteSearchIndex {
   private readonly byKey = new Map<number, IndexedDoc>();
   private nextKey = 1;
   private synced: DocSet | null = null;
-  private readonly statements: Record<'insertDoc' | 'insertSection' | 'deleteDoc' | 'deleteSections' | 'matchDocs' | 'bestSection' | 'docSnippet', StatementSync>;
+  private readonly statements: Record<'insertDoc' | 'insertSection' | 'deleteDoc' | 'deleteSections' | 'matchDocs' | 'firstSection' | 'docSnippet', StatementSync>;
 
   constructor() {
     this.db.exec(`
       CREATE VIRTUAL TABLE doc_text USING fts5(title, ident, headings, meta, body, ${TOKENIZE});
       INSERT INTO doc_text(doc_text, rank) VALUES ('rank', '${DOC_RANK}');
       CREATE VIRTUAL TABLE section_text USING fts5(heading, body, ${TOKENIZE});
-      INSERT INTO section_text(section_text, rank) VALUES ('rank', '${SECTION_RANK}');
     `);
     const snippet = (table: string) => `snippet(${table}, -1, '${MATCH_START}', '${MATCH_END}', '…', ${SNIPPET_WORDS})`;
     this.statements = {
@@ -59,7 +58,10 @@ export class SqliteSearchIndex {
       deleteDoc: this.db.prepare('DELETE FROM doc_text WHERE rowid = ?'),
       deleteSections: this.db.prepare('DELETE FROM section_text WHERE rowid BETWEEN ? AND ?'),
       matchDocs: this.db.prepare('SELECT rowid AS key FROM doc_text WHERE doc_text MATCH ? ORDER BY rank'),
-      bestSection: this.db.prepare(`SELECT rowid AS row, ${snippet('section_text')} AS snippet FROM section_text WHERE section_text MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT 1`),
+      // In document order, not by rank: bm25 counts every row holding a word, once per call, which
+      // for a common word cost more than the rest of a search; the first section is also the
+      // nearest heading to the first match, which is where a reader starts.
+      firstSection: this.db.prepare(`SELECT rowid AS row, ${snippet('section_text')} AS snippet FROM section_text WHERE section_text MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid LIMIT 1`),
       docSnippet: this.db.prepare(`SELECT ${snippet('doc_text')} AS snippet FROM doc_text WHERE doc_text MATCH ? AND rowid = ?`),
     };
   }
@@ -126,7 +128,9 @@ export class SqliteSearchIndex {
   private hitOf(doc: IndexedDoc, terms: SearchTerms): SearchHit {
     const { record } = doc;
     const first = doc.key * MAX_SECTIONS;
-    const section = this.statements.bestSection.get(terms.any, rowid(first), rowid(first + MAX_SECTIONS - 1)) as { row: number; snippet: string } | undefined;
+    const range = [rowid(first), rowid(first + MAX_SECTIONS - 1)] as const;
+    // The first section holding every word, else the first holding any of them.
+    const section = (this.statements.firstSection.get(terms.all, ...range) ?? (terms.any !== terms.all ? this.statements.firstSection.get(terms.any, ...range) : undefined)) as { row: number; snippet: string } | undefined;
     // The words may be only in the title, the id or the frontmatter: the hit is the doc's top.
     const place = section ? doc.anchors[section.row - first] : undefined;
     const snippet = section?.snippet || (this.statements.docSnippet.get(terms.any, rowid(doc.key)) as { snippet: string } | undefined)?.snippet || record.title;

@@ -20,7 +20,7 @@ const runbook = (name: string, title: string, body: string, extra: Record<string
 // Three runbooks and an ADR: a word only in one body, a word in a title and in another body, owners and statuses to filter by.
 function writeFolder(): TempDocs {
   const folder = makeTempDocs();
-  folder.write('runbooks/runbook-restore.md', runbook('restore', 'Restore the ledger', '# Restore the ledger\n\n## Before you start\n\nTake a snapshot.\n\n## Roll back\n\nIf the replica lags, run the quiescence check first.\n'));
+  folder.write('runbooks/runbook-restore.md', runbook('restore', 'Restore the ledger', '# Restore the ledger\n\n## Before you start\n\nTake a snapshot of the replica.\n\n## Roll back\n\nIf the replica lags, take a snapshot and run the quiescence check first.\n'));
   folder.write('runbooks/runbook-rotate.md', runbook('rotate', 'Rotate webhook keys', '## Steps\n\nRotate, then restore the old key if clients fail.\n', { owners: ['security', 'platform'], status: 'draft' }));
   folder.write('runbooks/runbook-drain.md', runbook('drain', 'Drain a node', '## Steps\n\nCordon the node. <script>alert(1)</script> Drain it.\n', { owners: 'ops' }));
   folder.write('adr/adr-0001-snapshots.md', doc({ type: 'adr', id: 'ADR-0001', title: 'Nightly snapshots', status: 'accepted', owners: 'platform', created: '2026-01-01', deciders: ['li'] }, '## Decision\n\nWe take a snapshot every night.\n'));
@@ -42,7 +42,7 @@ describe('the search index', () => {
     const result = index.search(request('quiescence'));
     expect(result.total).toBe(1);
     expect(result.hits[0]).toMatchObject({ id: 'RUN-restore', heading: 'Roll back', anchor: 'roll-back', href: '/docs/RUN-restore#roll-back', type: 'runbook', status: 'active', owners: ['platform'] });
-    expect(result.hits[0]!.snippet).toBe('If the replica lags, run the <mark>quiescence</mark> check first.');
+    expect(result.hits[0]!.snippet).toBe('If the replica lags, take a snapshot and run the <mark>quiescence</mark> check first.');
   });
 
   it('ranks a doc with the word in its title above one with it in the body, and stems words', async () => {
@@ -53,11 +53,13 @@ describe('the search index', () => {
     expect(result.hits[1]!.snippet).toContain('then <mark>restore</mark> the old key');
   });
 
-  it('needs every word in the doc, not in one section, and points at the section with most of them', async () => {
+  it('needs every word in the doc, not in one section, and points at the first section with all of them, else with any', async () => {
     docs = writeFolder();
     const { index } = await indexOf(docs);
-    const result = index.search(request('snapshot replica'));
-    expect(result.hits.map((hit) => [hit.id, hit.anchor])).toEqual([['RUN-restore', 'roll-back']]);
+    const anchors = (q: string) => index.search(request(q)).hits.map((hit) => [hit.id, hit.anchor]);
+    expect(anchors('snapshot replica')).toEqual([['RUN-restore', 'before-you-start']]);
+    expect(anchors('snapshot lags')).toEqual([['RUN-restore', 'roll-back']]);
+    expect(anchors('start quiescence')).toEqual([['RUN-restore', 'before-you-start']]);
   });
 
   it('matches the title, id and frontmatter values, pointing at the top of the doc', async () => {
