@@ -38,6 +38,8 @@ export function cachePolicy(pathname: string): CachePolicy | null {
   // Metrics carry the live streams' counts too, dropped as streams come and go; only target
   // health (probes announce nothing) may lag, by at most LIVE_MS.
   if (pathname === '/metrics') return { tags: [catalogue, runs, streams], ttlMs: LIVE_MS };
+  // Search answers come from the doc set alone: any change to the folder drops them.
+  if (pathname === '/search' || pathname === '/api/search') return { tags: [catalogue], ttlMs: null };
   if (pathname === '/healthz') return { tags: [catalogue], ttlMs: LIVE_MS };
   return null;
 }

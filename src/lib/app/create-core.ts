@@ -11,6 +11,7 @@ import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunRetention, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
 import { CacheTags } from './cached-routes.ts';
+import { DocSearch } from '../search/index.ts';
 import { PageCache } from './page-cache.ts';
 import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
@@ -64,6 +65,8 @@ export interface Core {
   pages: RenderedDocCache | null;
   /** Whole rendered GET answers, in front of Astro (src/middleware.ts); null in `cli` mode. */
   pageCache: PageCache | null;
+  /** Full-text search over the docs, indexed on the first search; null in `cli` mode, which searches nothing. */
+  search: DocSearch | null;
   /** Starts what a server does in the background (recovery's clean-up, probes, schedules); later calls do nothing. */
   startBackground(): void;
   /** Stops schedules and probes, cancels runs still going, waits for incident bookkeeping (a CLI then tries its webhook deliveries once), closes the database. */
@@ -161,6 +164,9 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
   const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, liveStreams: runs.live, othersWriteVersion: () => store.othersWriteVersion(), earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
+  // Search reads the doc set the page cache keeps in step with the watched folder, so a search
+  // does not list and stat every file again when nothing changed.
+  const search = pageCache ? new DocSearch({ current: () => pageCache.docSet() }) : null;
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -185,6 +191,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     retention,
     pages,
     pageCache,
+    search,
     startBackground: () => startBackground(),
     close: () =>
       (closing ??= (async () => {
@@ -206,6 +213,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         if (!server) await webhooks.flush();
         await webhooks.stop();
         await pages?.close();
+        search?.close();
         store.close();
       })()),
   };

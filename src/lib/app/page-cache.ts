@@ -139,6 +139,17 @@ export class PageCache {
     return true;
   }
 
+  /**
+   * The docs as the cache last read them, brought up to the folder first as every lookup is:
+   * pending file events let in, the folder read again only when one came (or when it cannot be
+   * watched). For readers of the whole doc set, such as search, that should not list and stat
+   * every file on each request when nothing changed.
+   */
+  async docSet(): Promise<DocSet> {
+    await this.syncDocs();
+    return this.known ?? this.deps.docs.current();
+  }
+
   /** A change went through the API (an incident acknowledged, a run started): run-state pages are dropped. */
   changed(): void {
     this.cache.invalidate(CacheTags.runs);

@@ -24,6 +24,7 @@ export const HTTP_ERROR_CODES = [
   'CsrfTokenInvalid',
   'InvalidAuditQuery',
   'InvalidPageQuery',
+  'InvalidSearchQuery',
 ] as const;
 
 /** Every `code` an API error body can carry: permanent PascalCase names, never reworded. */

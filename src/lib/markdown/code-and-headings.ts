@@ -4,7 +4,8 @@ import { parseMarkdown } from './parse-markdown.ts';
 
 /** A heading or a code block of a markdown body, in document order. */
 export type OutlineItem =
-  | { kind: 'heading'; text: string }
+  /** `line` and `endLine` are 1-based within the markdown given (a setext heading spans two lines). */
+  | { kind: 'heading'; text: string; line: number | null; endLine: number | null }
   /** `line` is 1-based within the markdown given. */
   | { kind: 'code'; lang: string | null; meta: string | null; value: string; line: number | null };
 
@@ -22,7 +23,7 @@ export function codeAndHeadings(markdown: string): OutlineItem[] {
 export function parsedOutline(markdown: string): OutlineItem[] {
   const items: OutlineItem[] = [];
   visit(parseMarkdown(markdown), (node) => {
-    if (node.type === 'heading') items.push({ kind: 'heading', text: toString(node) });
+    if (node.type === 'heading') items.push({ kind: 'heading', text: toString(node), line: node.position?.start.line ?? null, endLine: node.position?.end.line ?? null });
     else if (node.type === 'code') items.push({ kind: 'code', lang: node.lang ?? null, meta: node.meta ?? null, value: node.value, line: node.position?.start.line ?? null });
   });
   return items;
@@ -75,7 +76,7 @@ export function scanPlainMarkdown(markdown: string): OutlineItem[] | null {
     if (heading) {
       const text = heading[1]!.trim().replace(/(?:^|[ ]+)#+[ ]*$/, '').trim();
       if (INLINE_MARKUP.test(text)) return null;
-      items.push({ kind: 'heading', text });
+      items.push({ kind: 'heading', text, line: index + 1, endLine: index + 1 });
     }
   }
   return items;

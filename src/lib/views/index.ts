@@ -8,3 +8,4 @@ export * from './run-views.ts';
 export * from './runbook-run-views.ts';
 export * from './audit-view.ts';
 export * from './session-view.ts';
+export * from './search-view.ts';

@@ -57,6 +57,20 @@ describe('PageCache', () => {
     });
   }
 
+  for (const watch of [true, false]) {
+    it(`hands readers of the whole doc set the folder as it is now, re-read only after a change (${watch ? 'watching the folder' : 'stamp check'})`, async () => {
+      setUp(watch);
+      const first = await cache!.docSet();
+      expect(first.byId.get('RUN-a')?.title).toBe('A one');
+      expect(await cache!.docSet()).toBe(first);
+      docs!.write('runbooks/a.md', runbook('RUN-a', 'A two'));
+      const next = await cache!.docSet();
+      expect(next.byId.get('RUN-a')?.title).toBe('A two');
+      // The file that did not change keeps its record, which search and renderers key on.
+      expect(next.byId.get('RUN-b')).toBe(first.byId.get('RUN-b'));
+    });
+  }
+
   it('follows a docs folder removed and made again (a new folder, often with the old inode number, that the old watch never hears of)', async () => {
     const { serve } = setUp(true);
     expect((await serve('/docs/RUN-a')).text).toBe('A one');
