@@ -5,13 +5,13 @@ import type { AppConfig } from '../config/index.ts';
 import { DashboardService } from '../dashboard/index.ts';
 import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
 import { SlidingWindowLimiter } from '../http/index.ts';
-import { IncidentService, SqliteIncidentStore, WebhookNotifier } from '../incidents/index.ts';
+import { IncidentService, SqliteIncidentStore, SqliteMaintenanceRuns, WebhookNotifier } from '../incidents/index.ts';
 import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunRetention, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
 import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
 import { PageCache } from './page-cache.ts';
-import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
+import { DockerTargets, InvalidSystemsConfigError, MaintenanceWindows, TargetHealthMonitor, defaultSystemsConfig, followMaintenanceBoundaries, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
 /** How the core is used: a server does everything; a CLI run only runs and records. */
 export interface CoreOptions {
@@ -124,6 +124,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     docs,
     notifier: webhook ? new WebhookNotifier(webhook, options.warn) : null,
     baseUrl: siteUrl ?? null,
+    maintenance: new SqliteMaintenanceRuns(store.database, systems.maintenance ?? MaintenanceWindows.none()),
   });
   // Failures found by the CLI are incidents like any other: same store, same webhook.
   incidents.start();
@@ -150,6 +151,13 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
   const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, liveStreams: runs.live, earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
+  // A window starting or ending changes rows, badges and metrics with no run to announce it.
+  const stopBoundaries = server && systems.maintenance
+    ? followMaintenanceBoundaries(systems.maintenance, () => {
+        pageCache?.changed();
+        runs.live.announceMaintenance();
+      })
+    : () => {};
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -184,6 +192,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         audit.stop();
         await retention.stop();
         unsubscribe();
+        stopBoundaries();
         pageCache?.close();
         // Runbook runs first: draining runs alone would let a runbook start its next step.
         await runbooks.drain();

@@ -5,5 +5,6 @@ export * from './incident-record.ts';
 export * from './incident-service.ts';
 export * from './section-incidents.ts';
 export * from './sqlite-incident-store.ts';
+export * from './sqlite-maintenance-runs.ts';
 export * from './troubleshooting-sections.ts';
 export * from './webhook-notifier.ts';
