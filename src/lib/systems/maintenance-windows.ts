@@ -65,6 +65,11 @@ export class MaintenanceWindows {
     return new MaintenanceWindows(windows);
   }
 
+  /** Every check id a window names, with the window: so ids that match no block can be reported. */
+  namedChecks(): Array<{ source: string; check: string }> {
+    return this.windows.flatMap((window) => (window.checks ?? []).map((check) => ({ source: window.source, check })));
+  }
+
   /** How many windows are declared. */
   get size(): number {
     return this.windows.length;

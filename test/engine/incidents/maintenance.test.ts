@@ -54,7 +54,7 @@ systems:
     targets: [local, patched, brief]
 maintenance:
   # Every day at midnight UTC for two days: always on, and no boundary while the test runs.
-  - checks: [${PROBE}]
+  - checks: [${PROBE}, RUN-incident-probes/exits-tree]   # the second a typo, listed on the health page
     cron: "0 0 * * *"
     duration: 2d
     timezone: UTC
@@ -230,5 +230,8 @@ describe('maintenance windows', () => {
     expect((await incidents.list()).filter((i) => i.blockId === PROBE)).toEqual([]);
     for (const target of ['local', 'patched', 'brief']) expect(await badgeStatus(PROBE, target), target).toBe('maintenance');
     expect(await badgeStatus(PROBE)).toBe('maintenance');
+    // A check id that names nothing covers nothing: the health page says so, and the real check is untouched.
+    expect(await text('/health')).toContain("maintenance.0.checks: &#39;RUN-incident-probes/exits-tree&#39; is neither a block id nor a doc id in the docs");
+    expect(await badgeStatus(EXITS, 'local')).toBe('failing');
   });
 });
