@@ -1,8 +1,10 @@
 // Keeps the dashboard current without reloads: run events over SSE flip a row's status at
-// once, and after a run finishes the rows are refreshed from GET /api/checks.
+// once, and after a run finishes (or a maintenance window starts or ends) the rows are
+// refreshed from GET /api/checks.
 import type { Dashboard } from '../lib/dashboard/index.ts';
 import { changeHeaders } from './csrf.ts';
 import type { DashboardFrames } from '../lib/runs/index.ts';
+import { maintenanceNote } from '../lib/dashboard/browser.ts';
 import { formatAge, formatDuration } from '../lib/shared/browser.ts';
 
 /** Wires the live updates, the per-row Run buttons and Run all. */
@@ -31,6 +33,8 @@ export function setUpDashboard(): void {
     });
   }
   source.addEventListener('finished', scheduleRefresh);
+  // A maintenance window started or ended: statuses changed with no run.
+  source.addEventListener('maintenance', () => void refresh(filters()));
 
   document.addEventListener('click', async (event) => {
     const button = (event.target as Element | null)?.closest<HTMLButtonElement>('.row-run');
@@ -71,6 +75,7 @@ async function refresh(filters: string): Promise<void> {
     const row = rowFor(data.key);
     if (!row) continue;
     setStatus(row, data.status, data.reason ?? '');
+    cell(row, '.maintenance-note').textContent = maintenanceNote(data.maintenance);
     if (data.lastRun) setLastRunLink(row, data.lastRun.id, formatAge(Date.now() - Date.parse(data.lastRun.finishedAt ?? data.lastRun.createdAt)), data.lastRun.finishedAt ?? data.lastRun.createdAt);
     cell(row, '.duration').textContent = data.lastDurationMs === null ? '—' : formatDuration(data.lastDurationMs);
     cell(row, '.rate-24h').textContent = percent(data.passRate24h);

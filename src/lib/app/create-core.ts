@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/index.ts';
 import { DashboardService } from '../dashboard/index.ts';
 import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
 import { SlidingWindowLimiter } from '../http/index.ts';
-import { IncidentService, OutboxNotifier, resolveWebhookSettings, SqliteIncidentStore, SqliteWebhookOutbox, WebhookDispatcher } from '../incidents/index.ts';
+import { IncidentService, OutboxNotifier, resolveWebhookSettings, SqliteIncidentStore, SqliteMaintenanceRuns, SqliteWebhookOutbox, WebhookDispatcher } from '../incidents/index.ts';
 import { createPooledMarkdownRenderer } from '../markdown/index.ts';
 import { ProcedureCatalog } from '../procedures/index.ts';
 import { RunbookRunService, RunEvents, RunRetention, RunService, SqliteRunbookRunStore, SqliteRunStore } from '../runs/index.ts';
@@ -13,7 +13,7 @@ import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
 import { CacheTags } from './cached-routes.ts';
 import { DocSearch } from '../search/index.ts';
 import { PageCache } from './page-cache.ts';
-import { DockerTargets, InvalidSystemsConfigError, TargetHealthMonitor, defaultSystemsConfig, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
+import { DockerTargets, InvalidSystemsConfigError, MaintenanceWindows, TargetHealthMonitor, defaultSystemsConfig, followMaintenanceBoundaries, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
 /** How the core is used: a server does everything; a CLI run only runs and records. */
 export interface CoreOptions {
@@ -137,6 +137,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     // Notifications are recorded even while held, so none is lost while the secret is fixed.
     notifier: webhookSettings ? new OutboxNotifier(outbox, webhookSettings.format, () => webhooks.wake()) : null,
     baseUrl: siteUrl ?? null,
+    maintenance: new SqliteMaintenanceRuns(store.database, systems.maintenance ?? MaintenanceWindows.none()),
   });
   // Failures found by the CLI are incidents like any other: same store, same webhook.
   incidents.start();
@@ -167,6 +168,13 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   // Search reads the doc set the page cache keeps in step with the watched folder, so a search
   // does not list and stat every file again when nothing changed.
   const search = pageCache ? new DocSearch({ current: () => pageCache.docSet() }) : null;
+  // A window starting or ending changes rows, badges and metrics with no run to announce it.
+  const stopBoundaries = server && systems.maintenance
+    ? followMaintenanceBoundaries(systems.maintenance, () => {
+        pageCache?.changed();
+        runs.live.announceMaintenance();
+      })
+    : () => {};
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -203,6 +211,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         audit.stop();
         await retention.stop();
         unsubscribe();
+        stopBoundaries();
         pageCache?.close();
         // Runbook runs first: draining runs alone would let a runbook start its next step.
         await runbooks.drain();

@@ -2,12 +2,12 @@ import type { DocSet } from '../docs/index.ts';
 import type { ProcedureBlock, ProcedureCatalog } from '../procedures/index.ts';
 import { blockIdParts, checkBlocks } from '../procedures/index.ts';
 import { statsKey, type BlockTargetStats, type LatestRun } from '../runs/index.ts';
-import type { TargetHealth } from '../systems/index.ts';
+import type { ActiveMaintenance, MaintenanceMatcher, TargetHealth } from '../systems/index.ts';
 import { sparklineChanges, sparklinePath } from './sparkline.ts';
 import { parseTimeout } from '../procedures/index.ts';
 
 /** How a check stands on a target. */
-export type CheckStatus = 'passing' | 'failing' | 'running' | 'queued' | 'never run' | 'unreachable' | 'cancelled' | 'not runnable';
+export type CheckStatus = 'passing' | 'failing' | 'running' | 'queued' | 'maintenance' | 'never run' | 'unreachable' | 'cancelled' | 'not runnable';
 
 /** One row of the dashboard: one check on one target. */
 export interface CheckRow {
@@ -21,8 +21,10 @@ export interface CheckRow {
   target: string;
   kind: ProcedureBlock['kind'];
   status: CheckStatus;
-  /** Why the block cannot run, or why the target is unreachable. */
+  /** Why the block cannot run, why the target is unreachable, or which maintenance window it is in. */
   reason: string | null;
+  /** The maintenance window the check is in now (even while a run shows as running), or null. */
+  maintenance: ActiveMaintenance | null;
   lastRun: LatestRun | null;
   /** The newest finished run's verdict, kept while the next run is queued or running. */
   lastFinished: BlockTargetStats['lastFinished'];
@@ -46,6 +48,8 @@ export interface CheckRowInputs {
   health: TargetHealth[];
   openIncidents: Map<string, number>;
   defaultTargets: string[];
+  /** Which checks are in a maintenance window at the dashboard's instant; none when absent. */
+  maintenance?: MaintenanceMatcher;
 }
 
 /** One check on one target, before anything is read from the runs. */
@@ -61,7 +65,8 @@ export function buildCheckRows(inputs: CheckRowInputs, entries: CheckEntry[] = c
     const key = statsKey(block.id, target);
     const stats = inputs.stats.get(key);
     const latest = stats?.latest ?? null;
-    const { status, reason } = checkStatus(block, latest, health.get(target));
+    const window = inputs.maintenance?.({ target, blockId: block.id, docId: block.docId }) ?? null;
+    const { status, reason } = checkStatus(block, latest, health.get(target), window);
     const every = parseTimeout(block.annotations.every);
     return {
       key,
@@ -75,6 +80,7 @@ export function buildCheckRows(inputs: CheckRowInputs, entries: CheckEntry[] = c
       kind: block.kind,
       status,
       reason,
+      maintenance: window,
       lastRun: latest,
       lastFinished: stats?.lastFinished ?? null,
       lastDurationMs: stats?.durations.at(-1) ?? null,
@@ -94,12 +100,22 @@ export function checkName(block: ProcedureBlock): string {
   return typeof block.annotations.name === 'string' ? block.annotations.name : blockIdParts(block.id).local;
 }
 
-/** How a block stands on a target, from its newest run and the target's health. */
-export function checkStatus(block: ProcedureBlock, latest: LatestForStatus | null, health: TargetHealth | undefined): { status: CheckStatus; reason: string | null } {
+/**
+ * How a block stands on a target, from its newest run, the target's health and the maintenance
+ * window it is in. A window wins over every verdict (planned work is not an outage); a run
+ * going on still shows as one.
+ */
+export function checkStatus(
+  block: ProcedureBlock,
+  latest: LatestForStatus | null,
+  health: TargetHealth | undefined,
+  maintenance: ActiveMaintenance | null = null,
+): { status: CheckStatus; reason: string | null } {
   const message = latest?.message ?? null;
   if (!block.runnable) return { status: 'not runnable', reason: block.reason };
   if (latest?.status === 'running') return { status: 'running', reason: null };
   if (latest?.status === 'queued') return { status: 'queued', reason: null };
+  if (maintenance) return { status: 'maintenance', reason: maintenanceReason(maintenance) };
   // One clear state for a host that is down, instead of a wall of failures.
   if (health?.reachable === false) return { status: 'unreachable', reason: health.error };
   if (!latest) return { status: 'never run', reason: null };
@@ -107,4 +123,9 @@ export function checkStatus(block: ProcedureBlock, latest: LatestForStatus | nul
   if (latest.failureKind === 'docker_unreachable') return { status: 'unreachable', reason: message };
   if (latest.status === 'failed' || latest.status === 'errored') return { status: 'failing', reason: message };
   return { status: 'cancelled', reason: message };
+}
+
+/** What a maintenance row says about its window: until when, and why. */
+export function maintenanceReason(window: ActiveMaintenance): string {
+  return `in maintenance until ${window.until}${window.reason ? `: ${window.reason}` : ''}`;
 }

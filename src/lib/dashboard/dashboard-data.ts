@@ -4,7 +4,7 @@ import type { DocSet } from '../docs/index.ts';
 import { checkBlocks, type ProcedureCatalog } from '../procedures/index.ts';
 import { statsKey, type RunStore } from '../runs/index.ts';
 import type { Scheduler } from '../schedules/index.ts';
-import type { TargetHealth, TargetHealthMonitor } from '../systems/index.ts';
+import type { MaintenanceWindows, TargetHealth, TargetHealthMonitor } from '../systems/index.ts';
 import { buildCheckRows, checkName, checkStatus, type CheckEntry, type CheckRow, type CheckStatus } from './check-rows.ts';
 
 /** Narrowing of the dashboard by query parameters. */
@@ -62,6 +62,8 @@ export interface DashboardSources {
   health: TargetHealthMonitor;
   scheduler: Scheduler | null;
   defaultTargets: string[];
+  /** The configuration's maintenance windows; none when absent. */
+  maintenance?: MaintenanceWindows;
 }
 
 const STATUSES = CHECK_STATUS_ORDER;
@@ -85,10 +87,13 @@ export function loadDashboard(sources: DashboardSources, query: DashboardQuery =
   const health = sources.health.snapshot();
   const healthByName = new Map(health.map((h) => [h.name, h]));
   const latest = sources.store.latestByKey();
+  // Every row is judged at the same instant, each window's cron evaluated once for all of them.
+  const maintenance = sources.maintenance?.at(now);
   const candidates: Candidate[] = checkBlocks(sources.set, sources.catalog, sources.defaultTargets).map((entry) => {
     const key = statsKey(entry.block.id, entry.target);
     const state = latest.get(key) ?? null;
-    return { entry, key, name: checkName(entry.block), status: checkStatus(entry.block, state, healthByName.get(entry.target)).status, lastRunAt: state?.createdAt ?? '' };
+    const window = maintenance?.({ target: entry.target, blockId: entry.block.id, docId: entry.block.docId }) ?? null;
+    return { entry, key, name: checkName(entry.block), status: checkStatus(entry.block, state, healthByName.get(entry.target), window).status, lastRunAt: state?.createdAt ?? '' };
   });
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
   for (const candidate of candidates) counts[candidate.status] += 1;
@@ -117,7 +122,7 @@ export function loadDashboard(sources: DashboardSources, query: DashboardQuery =
     page.map(({ entry }) => ({ blockId: entry.block.id, target: entry.target })),
   );
   const rows = buildCheckRows(
-    { set: sources.set, catalog: sources.catalog, stats, health, openIncidents, defaultTargets: sources.defaultTargets },
+    { set: sources.set, catalog: sources.catalog, stats, health, openIncidents, defaultTargets: sources.defaultTargets, ...(maintenance ? { maintenance } : {}) },
     page.map((candidate) => candidate.entry),
   ).map((row) => ({ ...row, nextRunAt: schedules.get(row.key)?.nextAt ?? null, skippedWhileRunning: schedules.get(row.key)?.skipped ?? 0 }));
 

@@ -19,8 +19,8 @@ export interface DashboardServiceDeps {
   catalog: ProcedureCatalog;
   runs: RunService;
   runbooks: Pick<RunbookRunService, 'list'>;
-  /** For runbook schedules declared in the configuration. */
-  systems: Pick<SystemsConfig, 'runbooks'>;
+  /** For runbook schedules and maintenance windows declared in the configuration. */
+  systems: Pick<SystemsConfig, 'runbooks' | 'maintenance'>;
   incidents: Pick<IncidentService, 'openCounts'>;
   health: TargetHealthMonitor;
   scheduler: Scheduler | null;
@@ -40,7 +40,8 @@ export class DashboardService {
   async load(query: DashboardQuery = {}): Promise<Dashboard> {
     const { catalog, runs, incidents, health, scheduler, defaultTargets } = this.deps;
     const store = { blockTargetStats: (now: Date, keys?: Array<{ blockId: string; target: string }>) => runs.stats(now, keys), latestByKey: () => runs.latestByKey() };
-    return loadDashboard({ set: await this.deps.docs.current(), catalog, store, incidents, health, scheduler, defaultTargets }, query);
+    const maintenance = this.deps.systems.maintenance;
+    return loadDashboard({ set: await this.deps.docs.current(), catalog, store, incidents, health, scheduler, defaultTargets, ...(maintenance ? { maintenance } : {}) }, query);
   }
 
   /** Runnable runbooks on each of their targets, with their latest runbook run and schedule: the first `limit`, and how many there are. */

@@ -36,6 +36,8 @@ export function prometheusMetrics(rows: DashboardRow[], runs: RunCount[], incide
   }
   family('runbook_live_check_status', 'gauge', 'Current dashboard status of a check on a target (1 for the status it is in).');
   for (const row of rows) out.push(`runbook_live_check_status${labels({ check: row.blockId, target: row.target, status: row.status })} 1`);
+  family('runbook_live_check_maintenance', 'gauge', 'Whether a check on a target is in a maintenance window now: 1 in one, 0 not.');
+  for (const row of rows) out.push(`runbook_live_check_maintenance${labels({ check: row.blockId, target: row.target })} ${row.maintenance ? 1 : 0}`);
   family('runbook_live_check_last_duration_seconds', 'gauge', 'Duration of the last finished run of a check on a target.');
   for (const row of rows) if (row.lastDurationMs !== null) out.push(`runbook_live_check_last_duration_seconds${labels({ check: row.blockId, target: row.target })} ${(row.lastDurationMs / 1000).toFixed(3)}`);
   family('runbook_live_check_runs_total', 'counter', 'Runs of a check on a target, by result.');

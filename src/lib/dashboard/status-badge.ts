@@ -7,6 +7,8 @@ const COLOURS: Record<string, string> = {
   unreachable: '#cf222e',
   running: '#9a6700',
   queued: '#9a6700',
+  // Blue, as neither good nor bad news: planned work.
+  maintenance: '#0969da',
   'never run': '#6e7781',
   cancelled: '#6e7781',
   'not runnable': '#6e7781',
@@ -34,7 +36,7 @@ export function statusBadgeSvg(label: string, status: CheckStatus | 'unknown'): 
 
 /** One status for a check across its targets: the worst of them. */
 export function worstStatus(statuses: CheckStatus[]): CheckStatus | 'unknown' {
-  const order: CheckStatus[] = ['failing', 'unreachable', 'running', 'queued', 'never run', 'cancelled', 'not runnable', 'passing'];
+  const order: CheckStatus[] = ['failing', 'unreachable', 'maintenance', 'running', 'queued', 'never run', 'cancelled', 'not runnable', 'passing'];
   for (const status of order) if (statuses.includes(status)) return status;
   return 'unknown';
 }

@@ -1,10 +1,12 @@
 import type { DocsRepository } from '../docs/index.ts';
 import type { RunEvents } from '../runs/index.ts';
 import { checkVerdicts, type RunRecord, type RunStore } from '../runs/index.ts';
+import type { ActiveMaintenance } from '../systems/index.ts';
 import { exportIncident, type ExportedIncident } from './export-incident.ts';
 import type { Incident, IncidentEvent } from './incident-record.ts';
 import { matchSection } from './match-section.ts';
 import type { SqliteIncidentStore } from './sqlite-incident-store.ts';
+import type { SqliteMaintenanceRuns } from './sqlite-maintenance-runs.ts';
 import { troubleshootingSections } from './troubleshooting-sections.ts';
 import type { IncidentNotifier } from './webhook-notifier.ts';
 
@@ -17,6 +19,8 @@ export interface IncidentServiceDeps {
   notifier: IncidentNotifier | null;
   /** The site's base URL for links in notifications, when known. */
   baseUrl: string | null;
+  /** Marks runs that end in a maintenance window; absent when none are declared. */
+  maintenance?: SqliteMaintenanceRuns;
 }
 
 /** Narrowing of an incident listing. */
@@ -32,7 +36,8 @@ const EXCERPT_LINES = 12;
 /**
  * Turns finished runs into incidents: a failure opens one (or joins the open one for the
  * same check, target and failure kind) linked to the troubleshooting section that explains
- * it; a pass resolves every open incident of that check on that target.
+ * it; a pass resolves every open incident of that check on that target. A failure that ends
+ * in a maintenance window opens nothing and notifies no one; a pass there still resolves.
  */
 export class IncidentService {
   private readonly deps: IncidentServiceDeps;
@@ -82,6 +87,11 @@ export class IncidentService {
     return this.deps.incidents.forRun(runId);
   }
 
+  /** The maintenance window a run ended in, as recorded when its end was handled, or null. */
+  maintenanceOf(runId: string): ActiveMaintenance | null {
+    return this.deps.maintenance?.of(runId) ?? null;
+  }
+
   /** Open incidents per check, target and failure kind. */
   openCounts(): Array<{ blockId: string; target: string; failureKind: string; count: number }> {
     return this.deps.incidents.openCounts();
@@ -117,8 +127,11 @@ export class IncidentService {
   }
 
   private async process(run: RunRecord): Promise<void> {
+    const inMaintenance = this.deps.maintenance?.note(run) ?? null;
     if (run.status === 'passed') return this.autoResolve(run);
     if ((run.status !== 'failed' && run.status !== 'errored') || !run.failureKind || NOT_A_FAILURE.has(run.failureKind)) return;
+    // Planned work: the failure is kept with its run, marked, and opens or notifies nothing.
+    if (inMaintenance) return;
     const failed = checkVerdicts(run.result).filter((v) => v.status === 'failed');
     const assertion = run.failureKind === 'contract_violation' ? (failed[0]?.label ?? null) : null;
     const key = { blockId: run.blockId, target: run.target, failureKind: run.failureKind, assertion };

@@ -6,6 +6,7 @@ export * from './incident-service.ts';
 export * from './section-incidents.ts';
 export * from './sqlite-incident-store.ts';
 export * from './sqlite-webhook-outbox.ts';
+export * from './sqlite-maintenance-runs.ts';
 export * from './troubleshooting-sections.ts';
 export * from './webhook-delivery.ts';
 export * from './webhook-dispatcher.ts';

@@ -35,6 +35,11 @@ export class LiveStreams {
     return this.dashboard.stream(clientGone);
   }
 
+  /** Tells every dashboard viewer a maintenance window started or ended, so it refreshes its rows. */
+  announceMaintenance(): void {
+    this.dashboard.send('maintenance', { emittedAt: Date.now() });
+  }
+
   /** Calls `listener` whenever a run or dashboard stream opens or closes (so the counts below changed). */
   onChange(listener: () => void): () => void {
     return this.heartbeat.onMembershipChange(listener);

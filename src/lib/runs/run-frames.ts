@@ -23,6 +23,8 @@ export const dashboardFrameSchemas = {
   queued: z.object({ key: z.string(), run: runSummarySchema, position: z.number().int(), emittedAt: emittedAtSchema }),
   started: z.object({ key: z.string(), run: runSummarySchema, emittedAt: emittedAtSchema }),
   finished: z.object({ key: z.string(), run: runSummarySchema, emittedAt: emittedAtSchema }),
+  /** A maintenance window started or ended: rows may have changed with no run to say so. */
+  maintenance: z.object({ emittedAt: emittedAtSchema }),
 };
 export type DashboardFrames = { [Event in keyof typeof dashboardFrameSchemas]: z.infer<(typeof dashboardFrameSchemas)[Event]> };
 

@@ -94,6 +94,11 @@ export class SseBroadcast<Frames> {
     }, new ByteLengthQueuingStrategy({ highWaterMark: 16 * 1024 }));
   }
 
+  /** Sends a frame of the server's own (not from the upstream) to every client connected now. */
+  send<Event extends keyof Frames & string>(event: Event, data: Frames[Event]): void {
+    if (this.clients.size > 0) this.broadcast(sseFrame(event, data));
+  }
+
   /**
    * Frames published in one burst (a run finishing and the next one starting, a batch queued)
    * are sent together at the end of the current task: one write per client instead of one per

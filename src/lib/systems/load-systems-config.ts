@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { MaintenanceWindows } from './maintenance-windows.ts';
 import { systemsConfigSchema, type SystemsConfigFile, type TargetConfig } from './systems-config-schema.ts';
 import { formatZodIssues } from '../shared/index.ts';
 import { defaultAuthConfig, failClosedAuthConfig, parseAuthConfig, type AuthSettings } from '../auth/index.ts';
@@ -31,6 +32,8 @@ export interface SystemsConfig {
   notifications: SystemsConfigFile['notifications'];
   /** Whole-runbook schedules by doc id; absent means none. */
   runbooks?: SystemsConfigFile['runbooks'];
+  /** Every maintenance window, per target and per check; absent means none. */
+  maintenance?: MaintenanceWindows;
   docs: SystemsConfigFile['docs'];
   repo: SystemsConfigFile['repo'];
   /** Sign-in and roles (the `auth` section), and why it could not be used. */
@@ -60,7 +63,7 @@ export function variableDefaults(system: ResolvedSystem): Record<string, string>
  */
 export function defaultSystemsConfig(source: string | null, auth: AuthSettings = { config: defaultAuthConfig(), problem: null }): SystemsConfig {
   const config = systemsConfigSchema.parse({});
-  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo, auth };
+  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, maintenance: MaintenanceWindows.none(), docs: config.docs, repo: config.repo, auth };
 }
 
 /**
@@ -110,10 +113,16 @@ export function loadSystemsConfig(file: string): SystemsConfig {
       ),
     });
   }
+  config.maintenance.forEach((entry, index) => {
+    for (const target of entry.targets ?? []) {
+      if (!config.targets[target]) problems.push(`maintenance.${index}.targets: unknown target '${target}'; declared targets: ${Object.keys(config.targets).join(', ')}`);
+    }
+  });
   if (problems.length > 0) {
     throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`, auth);
   }
-  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo, auth };
+  const maintenance = MaintenanceWindows.fromConfig(config.targets, config.maintenance);
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, maintenance, docs: config.docs, repo: config.repo, auth };
 }
 
 /** The `auth` section, and the rest of the file for the systems schema. */

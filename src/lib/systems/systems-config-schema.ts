@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_BODY_LIMIT_BYTES, serverSettingsSchema } from '../config/index.ts';
 import { docsSettingsSchema, repoSettingsSchema } from '../docs/index.ts';
 import { notificationsConfigSchema } from './notifications-config-schema.ts';
+import { maintenanceEntrySchema, maintenanceWindowSchema } from './maintenance-schema.ts';
 import { VARIABLE_NAME } from './variable-name.ts';
 
 /** A Docker host, written the way DOCKER_HOST is: unix://, tcp:// or ssh://. */
@@ -12,6 +13,8 @@ export const targetConfigSchema = z.strictObject({
   tls_cert_path: z.string().min(1).optional(),
   /** Shown on the dashboard next to the target's name. */
   description: z.string().optional(),
+  /** Times when every check on this target is in maintenance: runs go on, incidents and notifications do not. */
+  maintenance: z.array(maintenanceWindowSchema).optional(),
 });
 export type TargetConfig = z.infer<typeof targetConfigSchema>;
 
@@ -78,6 +81,8 @@ export const systemsConfigSchema = z.strictObject({
   /** The HTTP edge: allowed hosts and the request body cap (read first, on its own, by the middleware). */
   server: serverSettingsSchema.default({ allowed_hosts: [], body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES }),
   notifications: notificationsConfigSchema.default({}),
+  /** Maintenance windows for named checks (block or doc ids), on every target or the named ones. */
+  maintenance: z.array(maintenanceEntrySchema).default([]),
   /** Runbooks run whole on a schedule, by doc id; this wins over the doc's own `every:`. */
   runbooks: z.record(z.string().min(1), runbookScheduleSchema).default({}),
   /** How docs validation judges this repository (see the docs domain). */

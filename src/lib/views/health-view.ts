@@ -1,5 +1,5 @@
 import type { Core } from '../app/index.ts';
-import { summarizeFindings, type BrokenLink, type Finding, type Violation } from '../docs/index.ts';
+import { summarizeFindings, type BrokenLink, type DocSet, type Finding, type Violation } from '../docs/index.ts';
 import { troubleshootingSections, type Incident } from '../incidents/index.ts';
 import { brokenCitations, brokenDeclarations } from '../procedures/index.ts';
 import type { RetentionStatus } from '../runs/index.ts';
@@ -17,6 +17,8 @@ export interface HealthView {
   unclassified: Incident[];
   /** Problems with `Covers:` annotations. */
   coversProblems: string[];
+  /** Check ids in maintenance windows that name no block and no doc: typos that cover nothing. */
+  maintenanceProblems: string[];
   /** Violations per rule, most frequent first. */
   byRule: Array<{ rule: string; count: number }>;
   filesWithProblems: number;
@@ -46,6 +48,7 @@ export async function healthView(core: Core): Promise<HealthView> {
     declarations: brokenDeclarations(set, core.catalog),
     unclassified: core.incidents.list({ limit: 1000 }).filter((incident) => incident.section === null),
     coversProblems: set.docs.flatMap((doc) => troubleshootingSections(doc).flatMap((section) => section.problems)),
+    maintenanceProblems: unknownMaintenanceChecks(core, set),
     byRule: [...byRule].sort((a, b) => b[1] - a[1]).map(([rule, count]) => ({ rule, count })),
     filesWithProblems: new Set([...set.violations, ...set.broken].map((p) => p.file)).size,
     // An unusable auth section is a configuration problem like any other, shown in the same place.
@@ -55,6 +58,15 @@ export async function healthView(core: Core): Promise<HealthView> {
     runStore: { ...retention, size: formatBytes(retention.databaseBytes) },
     webhooks: { held: core.webhooks.held, ...core.webhooks.counts() },
   };
+}
+
+function unknownMaintenanceChecks(core: Core, set: DocSet): string[] {
+  const named = core.systems.maintenance?.namedChecks() ?? [];
+  if (named.length === 0) return [];
+  const known = new Set(set.docs.flatMap((doc) => [doc.id, ...core.catalog.blocksOf(doc, set).map((block) => block.id)]));
+  return named
+    .filter(({ check }) => !known.has(check))
+    .map(({ source, check }) => `${source}.checks: '${check}' is neither a block id nor a doc id in the docs, so this window covers nothing for it; write a block id (RUN-doc/name) or a doc id`);
 }
 
 function formatBytes(bytes: number): string {

@@ -4,6 +4,7 @@ import { docHref } from '../docs/index.ts';
 import { blockHref } from '../procedures/index.ts';
 import { checkVerdicts, renderLogHtml, type RunRecord } from '../runs/index.ts';
 import { formatDuration } from '../shared/index.ts';
+import type { ActiveMaintenance } from '../systems/index.ts';
 
 /** Everything a run's permalink page renders, or `found: false` for a 404. */
 export type RunPageView =
@@ -18,6 +19,8 @@ export type RunPageView =
       verdicts: Array<AssertionVerdict & { citation: ResolvedCitation | null }>;
       /** The runbook run this run was a step of, with the step's place in it. */
       runbookRun: { href: string; title: string; step: number; of: number } | null;
+      /** The maintenance window the run ended in (so a failure opened no incident), or null. */
+      maintenance: ActiveMaintenance | null;
     };
 
 /** A run's page: its facts, verdicts with their cited clauses, and its whole output. */
@@ -34,6 +37,7 @@ export async function runPageView(core: Core, id: string): Promise<RunPageView> 
     logHtml: renderLogHtml(logs),
     verdicts: checkVerdicts(run.result).map((verdict) => ({ ...verdict, citation: verdict.because ? resolveCitation(set, verdict.because) : null })),
     runbookRun: runbookRunOf(core, run.id),
+    maintenance: core.incidents.maintenanceOf(run.id),
   };
 }
 

@@ -7,6 +7,8 @@ import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
 import { SqliteIncidentStore } from '../../../src/lib/incidents/sqlite-incident-store.ts';
 import type { TargetHealthMonitor } from '../../../src/lib/systems/target-health.ts';
 import type { Scheduler, ScheduleState } from '../../../src/lib/schedules/scheduler.ts';
+import { maintenanceEntrySchema, maintenanceWindowSchema } from '../../../src/lib/systems/maintenance-schema.ts';
+import { MaintenanceWindows } from '../../../src/lib/systems/maintenance-windows.ts';
 import { demoFixture, health, runRecord, type Fixture } from './fixtures.ts';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
@@ -68,12 +70,12 @@ describe('loadDashboard', () => {
     // Open incidents of every failure kind add up; the resolved one does not count.
     expect(byKey['RUN-demo/probe@remote']).toMatchObject({ status: 'failing', reason: 'code 4', openIncidents: 2, passRate24h: 0 });
     expect(byKey['RUN-demo/contract@local']).toMatchObject({ status: 'running' });
-    expect(dashboard.counts).toEqual({ failing: 1, unreachable: 0, running: 1, queued: 0, passing: 1, 'never run': 2, cancelled: 0, 'not runnable': 2 });
+    expect(dashboard.counts).toEqual({ failing: 1, unreachable: 0, running: 1, queued: 0, maintenance: 0, passing: 1, 'never run': 2, cancelled: 0, 'not runnable': 2 });
     expect(dashboard.options).toEqual({
       docs: ['REF-loose', 'RUN-demo'],
       systems: ['demo'],
       targets: ['local', 'remote'],
-      statuses: ['failing', 'unreachable', 'running', 'queued', 'passing', 'never run', 'cancelled', 'not runnable'],
+      statuses: ['failing', 'unreachable', 'running', 'queued', 'maintenance', 'passing', 'never run', 'cancelled', 'not runnable'],
     });
     expect(dashboard.targets.map((t) => t.name)).toEqual(['local', 'remote']);
   });
@@ -98,6 +100,34 @@ describe('loadDashboard', () => {
     const rows = loadDashboard(sources(schedules), {}, NOW).rows;
     expect(rows.find((r) => r.key === 'RUN-demo/probe@local')).toMatchObject({ nextRunAt: '2026-11-26T12:05:00.000Z', skippedWhileRunning: 2, schedule: { label: 'every 5m' } });
     expect(rows.find((r) => r.key === 'RUN-demo/probe@remote')).toMatchObject({ nextRunAt: null, skippedWhileRunning: 0 });
+  });
+
+  it('shows checks in a maintenance window as "maintenance" with its end and reason, a running one still as running', () => {
+    seed();
+    // The remote target is being upgraded around NOW, and the contract check is being reworked everywhere.
+    const maintenance = MaintenanceWindows.fromConfig(
+      { remote: { maintenance: [maintenanceWindowSchema.parse({ from: '2026-11-26T11:00:00Z', to: '2026-11-26T13:00:00Z', reason: 'engine upgrade' })] } },
+      [maintenanceEntrySchema.parse({ checks: ['RUN-demo/contract'], from: '2026-11-26T11:30:00Z', to: '2026-11-26T12:30:00Z' })],
+    );
+    const dashboard = loadDashboard({ ...sources(), maintenance }, {}, NOW);
+    const byKey = Object.fromEntries(dashboard.rows.map((r) => [r.key, r]));
+    // The failing one, its last verdict kept for the metrics; its open incidents still count.
+    expect(byKey['RUN-demo/probe@remote']).toMatchObject({
+      status: 'maintenance',
+      reason: 'in maintenance until 2026-11-26T13:00:00.000Z: engine upgrade',
+      maintenance: { reason: 'engine upgrade', from: '2026-11-26T11:00:00.000Z', until: '2026-11-26T13:00:00.000Z', source: 'targets.remote.maintenance.0' },
+      lastFinished: { status: 'failed' },
+      openIncidents: 2,
+    });
+    expect(byKey['RUN-demo/contract@remote']).toMatchObject({ status: 'maintenance', maintenance: { reason: 'engine upgrade' } });
+    expect(byKey['RUN-demo/contract@local']).toMatchObject({ status: 'running', maintenance: { reason: null, source: 'maintenance.0' } });
+    expect(byKey['RUN-demo/probe@local']).toMatchObject({ status: 'passing', maintenance: null });
+    // A manual step cannot run, window or not.
+    expect(byKey['RUN-demo/elsewhere@remote']).toMatchObject({ status: 'not runnable', maintenance: { reason: 'engine upgrade' } });
+    expect(dashboard.counts).toMatchObject({ maintenance: 2, failing: 0, running: 1 });
+    expect(loadDashboard({ ...sources(), maintenance }, { status: 'maintenance' }, NOW).rows.map((r) => r.key)).toEqual(['RUN-demo/probe@remote', 'RUN-demo/contract@remote']);
+    // Once the windows are over, the same rows say what their runs say.
+    expect(loadDashboard({ ...sources(), maintenance }, {}, new Date('2026-11-26T13:00:00Z')).rows.find((r) => r.key === 'RUN-demo/probe@remote')).toMatchObject({ status: 'failing', maintenance: null });
   });
 
   it('works without a scheduler', () => {

@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { statusBadgeSvg, worstStatus } from '../../../src/lib/dashboard/status-badge.ts';
 import type { CheckStatus } from '../../../src/lib/dashboard/check-rows.ts';
 
-const ALL: CheckStatus[] = ['passing', 'failing', 'running', 'queued', 'never run', 'unreachable', 'cancelled', 'not runnable'];
+const ALL: CheckStatus[] = ['passing', 'failing', 'running', 'queued', 'maintenance', 'never run', 'unreachable', 'cancelled', 'not runnable'];
 
 function read(svg: string) {
   const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(svg) as {
@@ -31,6 +31,9 @@ describe('statusBadgeSvg', () => {
     expect(colour('unreachable')).toBe('#cf222e');
     expect(colour('running')).toBe('#9a6700');
     expect(colour('queued')).toBe('#9a6700');
+    // Planned work is neither good nor bad news: blue.
+    expect(colour('maintenance')).toBe('#0969da');
+    expect(read(statusBadgeSvg('x', 'maintenance')).g.text.map((t) => t['#text'])).toEqual(['x', 'maintenance']);
     for (const grey of ['never run', 'cancelled', 'not runnable', 'unknown'] as const) expect(colour(grey)).toBe('#6e7781');
     expect(read(statusBadgeSvg('x', 'passing')).rect[0]!.fill).toBe('#555');
   });
@@ -75,8 +78,8 @@ describe('worstStatus', () => {
     for (const status of ALL) expect(worstStatus([status])).toBe(status);
   });
 
-  it('puts failing before unreachable before running before queued before never run before cancelled before not runnable before passing', () => {
-    const order: CheckStatus[] = ['failing', 'unreachable', 'running', 'queued', 'never run', 'cancelled', 'not runnable', 'passing'];
+  it('puts failing before unreachable before maintenance before running before queued before never run before cancelled before not runnable before passing', () => {
+    const order: CheckStatus[] = ['failing', 'unreachable', 'maintenance', 'running', 'queued', 'never run', 'cancelled', 'not runnable', 'passing'];
     for (let i = 0; i < order.length; i += 1) expect(worstStatus(order.slice(i).reverse())).toBe(order[i]);
     expect(worstStatus(['passing', 'passing', 'failing'])).toBe('failing');
     expect(worstStatus(['passing', 'unreachable'])).toBe('unreachable');

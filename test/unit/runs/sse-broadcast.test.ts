@@ -93,6 +93,20 @@ describe('allRunsBroadcast', () => {
     await client.done;
   });
 
+  it("sends a frame of the server's own (a maintenance window's start or end) to every client, and nothing with none connected", async () => {
+    const events = new RunEvents();
+    const broadcast = allRunsBroadcast(events, new SseHeartbeat());
+    broadcast.send('maintenance', { emittedAt: 1 });
+    const gone = [new AbortController(), new AbortController()];
+    const clients = gone.map((controller) => connect(broadcast.stream(controller.signal)));
+    broadcast.send('maintenance', { emittedAt: 2 });
+    await settle();
+    for (const client of clients) expect(client.text()).toBe('retry: 2000\n\nevent: maintenance\ndata: {"emittedAt":2}\n\n');
+    for (const controller of gone) controller.abort();
+    await Promise.all(clients.map((client) => client.done));
+    expect(events.listenerCount()).toBe(0);
+  });
+
   it('answers a client that is already gone with an empty stream and keeps nothing of it', async () => {
     const events = new RunEvents();
     const heartbeat = new SseHeartbeat();
