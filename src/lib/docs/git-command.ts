@@ -43,5 +43,6 @@ function whyItFailed(error: ExecFileException, stderr: string, binary: string, l
   if (error.code === 'ENOENT') return `${binary} is not installed or not on PATH`;
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return `it printed more than ${limits.maxBufferBytes} bytes`;
   if (error.killed || error.signal) return `stopped after ${limits.timeoutMs} ms`;
-  return stderr.trim().split('\n')[0] || error.message;
+  // git's advice follows its complaint (`dubious ownership` names the safe.directory to add): keep both.
+  return stderr.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ').slice(0, 500) || error.message;
 }

@@ -131,7 +131,11 @@ export class GitHistory {
     if (head === this.head) return;
     this.head = head;
     const known = head ? this.byCommit.get(head) : undefined;
-    if (!head || known || this.failed.has(head)) return this.show(known ? head : null, known ?? new Map());
+    if (head && known) {
+      this.remember(head, known);
+      return this.show(head, known);
+    }
+    if (!head || this.failed.has(head)) return this.show(null, new Map());
     this.walking ??= this.walkWhileBehind()
       .catch((error: unknown) => this.warn(`runbook-live: git metadata: ${(error as Error).message}`))
       .finally(() => (this.walking = null));
@@ -161,7 +165,9 @@ export class GitHistory {
   private async walk(head: string): Promise<Map<string, FileCommit> | null> {
     const started = performance.now();
     // The walk names the commit rather than HEAD, so what it reads is what it is kept under.
-    const args = ['-C', this.location.root, '-c', 'log.showRoot=true', 'log', '--no-merges', '--no-renames', '--no-color', '--no-show-signature', '--encoding=UTF-8', FORMAT, '-z', '--name-only', head, '--', this.pathspec()];
+    // Settings a user may have that would change what the walk prints are pinned: a root
+    // commit lists its files, and a single path is never followed as one file's renames.
+    const args = ['-C', this.location.root, '-c', 'log.showRoot=true', '-c', 'log.follow=false', 'log', '--no-merges', '--no-renames', '--no-color', '--no-show-signature', '--encoding=UTF-8', FORMAT, '-z', '--name-only', head, '--', this.pathspec()];
     try {
       const files = parseGitLog(await this.run(args, this.limits));
       const cut = shallowCommits(this.location.root);
@@ -195,7 +201,7 @@ export class GitHistory {
     this.shown = next;
     this.shownCommit = commit;
     const changed = new Set<string>();
-    for (const [file, commit] of next) if (previous.get(file)?.hash !== commit.hash) changed.add(file);
+    for (const [file, last] of next) if (previous.get(file)?.hash !== last.hash) changed.add(file);
     for (const file of previous.keys()) if (!next.has(file)) changed.add(file);
     if (changed.size > 0) for (const listener of this.listeners) listener(changed);
   }
