@@ -6,7 +6,7 @@
 // names the same root, so links resolve alike), requests interleaved: cached answers, and
 // renders (a new query string each time, so the page cache misses and the page is assembled).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GitHistory, locateRepository } from '../src/lib/docs/index.ts';
