@@ -3,7 +3,7 @@ import { AuditLog } from '../audit/index.ts';
 import { Authenticator, generateToken, loadOrCreateSigningKey } from '../auth/index.ts';
 import type { AppConfig } from '../config/index.ts';
 import { DashboardService } from '../dashboard/index.ts';
-import { DocsRepository, RenderedDocCache } from '../docs/index.ts';
+import { DocsRepository, GitHistory, RenderedDocCache } from '../docs/index.ts';
 import { SlidingWindowLimiter } from '../http/index.ts';
 import { IncidentService, OutboxNotifier, resolveWebhookSettings, SqliteIncidentStore, SqliteMaintenanceRuns, SqliteWebhookOutbox, WebhookDispatcher } from '../incidents/index.ts';
 import { createPooledMarkdownRenderer } from '../markdown/index.ts';
@@ -63,6 +63,8 @@ export interface Core {
   retention: RunRetention;
   /** Rendered doc pages; null in `cli` mode, which renders nothing. */
   pages: RenderedDocCache | null;
+  /** Who last changed each doc, from the repository's history; null in `cli` mode. */
+  git: GitHistory | null;
   /** Whole rendered GET answers, in front of Astro (src/middleware.ts); null in `cli` mode. */
   pageCache: PageCache | null;
   /** Full-text search over the docs, indexed on the first search; null in `cli` mode, which searches nothing. */
@@ -101,6 +103,8 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   const server = options.mode === 'server';
   // Bodies render in worker threads, under a time budget; the pool starts with the first doc page.
   const pages = server ? new RenderedDocCache(() => createPooledMarkdownRenderer({ timeoutMs: systems.docs.render_timeout_ms }), { repoUrl: systems.repo.url ?? null }) : null;
+  // The history is walked in the background on the first doc page, never at start-up.
+  const git = server ? new GitHistory(docs.location, { warn: options.warn ?? console.error }) : null;
   const store = new SqliteRunStore(path.join(config.dataDir, 'runbook-live.sqlite'));
   const events = new RunEvents();
   const generatedAdminToken = config.adminToken ? null : generateToken();
@@ -164,7 +168,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     });
   }
   const dashboard = new DashboardService({ docs, catalog, runs, runbooks, systems, incidents, health, scheduler: server ? scheduler : null, runbookScheduler: server ? runbookScheduler : null, defaultTargets: targets.names() });
-  const pageCache = server ? new PageCache({ docs, events, runbooks, incidents, liveStreams: runs.live, othersWriteVersion: () => store.othersWriteVersion(), earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
+  const pageCache = server ? new PageCache({ docs, git, events, runbooks, incidents, liveStreams: runs.live, othersWriteVersion: () => store.othersWriteVersion(), earlyAnswers: systems.auth.config.trusted_proxies.length === 0 }) : null;
   // Search reads the doc set the page cache keeps in step with the watched folder, so a search
   // does not list and stat every file again when nothing changed.
   const search = pageCache ? new DocSearch({ current: () => pageCache.docSet() }) : null;
@@ -198,6 +202,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     audit,
     retention,
     pages,
+    git,
     pageCache,
     search,
     startBackground: () => startBackground(),

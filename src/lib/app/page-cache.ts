@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../auth/index.ts';
-import { docSetChanges, DocsWatcher, type DocSet, type DocsRepository } from '../docs/index.ts';
+import { docSetChanges, DocsWatcher, repositoryPath, type DocSet, type DocsRepository, type GitHistory } from '../docs/index.ts';
 import { answerFromCache, cachedAnswer, ResponseCache } from '../http/index.ts';
 import type { IncidentService } from '../incidents/index.ts';
 import type { LiveStreams, RunbookRunService, RunEvents } from '../runs/index.ts';
@@ -18,6 +18,8 @@ export interface Viewer {
 /** What the page cache needs to hear about. */
 export interface PageCacheDeps {
   docs: DocsRepository;
+  /** The repository's history: a doc page shows who last changed the doc, so it is dropped when that changes. */
+  git?: GitHistory | null;
   events: RunEvents;
   runbooks: RunbookRunService;
   incidents: IncidentService;
@@ -88,6 +90,7 @@ export class PageCache {
       }),
       deps.runbooks.subscribeAll(dropRunState),
       ...(deps.liveStreams ? [deps.liveStreams.onChange(() => this.cache.invalidate(CacheTags.streams))] : []),
+      ...(deps.git ? [deps.git.onChange((paths) => this.dropDocPages(paths))] : []),
     ];
   }
 
@@ -174,6 +177,9 @@ export class PageCache {
   }
 
   private async syncDocs(): Promise<void> {
+    // HEAD is looked at here too (cheaply, at most once a second), since a page answered from
+    // the cache renders nothing that would notice a pull.
+    this.deps.git?.poll();
     await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
     if (this.watcher) {
       const named = this.watcher.take();
@@ -196,6 +202,14 @@ export class PageCache {
     if (changes.kind === 'some') for (const id of changes.ids) this.cache.invalidate(CacheTags.doc(id));
     // Any change to the folder (a new image, a finding) can show in the catalogue-wide pages.
     this.cache.invalidate(CacheTags.catalogue);
+  }
+
+  // A walk of a new HEAD was swapped in: the pages of the docs whose last commit changed go.
+  private dropDocPages(repositoryPaths: ReadonlySet<string>): void {
+    if (!this.known) return this.cache.invalidateAll();
+    for (const doc of this.known.docs) {
+      if (repositoryPaths.has(repositoryPath(this.known.location, doc.path))) this.cache.invalidate(CacheTags.doc(doc.id));
+    }
   }
 
   // The key of a request without credentials: its address (which alone decides its anonymous

@@ -19,11 +19,28 @@ export const docsSettingsSchema = z.strictObject({
   render_timeout_ms: z.number({ error: 'a number of milliseconds, e.g. 2000' }).int().positive().default(DEFAULT_RENDER_TIMEOUT_MS),
 });
 
+/**
+ * A web address with `{path}` where a file's repository-relative path goes (URL-encoded per
+ * segment when filled in). Only http and https, since it becomes a link on every doc page.
+ */
+function pathTemplate(example: string) {
+  return z
+    .string({ error: `a URL with {path} in it, e.g. ${example}` })
+    .includes('{path}', { error: `must contain {path}, e.g. ${example}` })
+    .refine((template) => /^https?:$/.test(URL.parse(template.replaceAll('{path}', 'x'))?.protocol ?? ''), { error: `must be an http:// or https:// URL, e.g. ${example}` });
+}
+
 /** `repo:` in runbook-live.yaml: where the repository's files can be seen on the web. */
 export const repoSettingsSchema = z.strictObject({
   /** A file's page in the repository's web view, with `{path}` for its repository-relative path. */
-  url: z.string().includes('{path}', { error: 'must contain {path}, e.g. https://git.example/org/repo/blob/main/{path}' }).optional(),
+  url: pathTemplate('https://git.example/org/repo/blob/main/{path}').optional(),
+  /** Where a file is edited on the web: each doc page's "Edit this page" link. */
+  edit_url: pathTemplate('https://git.example/org/repo/edit/main/{path}').optional(),
+  /** A file's commit log on the web: each doc page's "History" link. */
+  history_url: pathTemplate('https://git.example/org/repo/commits/main/{path}').optional(),
 });
+/** `repo:` as read. */
+export type RepoSettings = z.infer<typeof repoSettingsSchema>;
 
 /** What docs validation and the doc pages read from the systems configuration. */
 export interface DocsSettings {

@@ -34,6 +34,19 @@ export function gitHead(root: string): string | null {
   return null;
 }
 
+/**
+ * The commits a shallow clone was cut at (`shallow` in the git folder), whose parents are
+ * missing: a file last touched "by" one of them may have changed long before. Empty for a
+ * full clone, or when there is no repository.
+ */
+export function shallowCommits(root: string): Set<string> {
+  const gitDir = gitDirOf(root);
+  if (!gitDir) return new Set();
+  const commonDir = readText(path.join(gitDir, 'commondir'));
+  const shallow = readText(path.join(commonDir ? path.resolve(gitDir, commonDir) : gitDir, 'shallow')) ?? '';
+  return new Set(shallow.split('\n').map((line) => line.trim()).filter((line) => COMMIT.test(line)));
+}
+
 function gitDirOf(root: string): string | null {
   const dotGit = path.join(root, '.git');
   const info = statSync(dotGit, { throwIfNoEntry: false });

@@ -16,3 +16,6 @@ export * from './doc-content-hash.ts';
 export * from './git-head.ts';
 export * from './docs-watcher.ts';
 export * from './doc-set-changes.ts';
+export * from './git-command.ts';
+export * from './git-history.ts';
+export * from './last-updated.ts';

@@ -1,7 +1,7 @@
 import type { Core } from '../app/index.ts';
 import { resolveCitation } from '../checks/index.ts';
 import type { DocFreshness, ValidatedByEntry, VerifiedByEntry } from '../dashboard/index.ts';
-import { describeDoc, docHref, type DocDetail, type DocRecord, type DocSet } from '../docs/index.ts';
+import { describeDoc, docHref, lastUpdated, repositoryHref, repositoryPath, type DocDetail, type DocRecord, type DocSet, type LastUpdated } from '../docs/index.ts';
 import { sectionIncidents, troubleshootingSections, type SectionIncidents } from '../incidents/index.ts';
 import type { RenderedSegment, TocEntry } from '../markdown/index.ts';
 import { procedureDecorator } from '../procedures/index.ts';
@@ -31,7 +31,18 @@ export type DocPageView =
       backlinks: Array<{ href: string; title: string; id: string }>;
       /** The Run runbook bar, when the doc has steps that can run. */
       runbook: DocRunbook | null;
+      /** The doc's place in its repository: last change, and the web view's edit and history pages. */
+      source: DocSource;
     };
+
+/** "Last updated … by …", "Edit this page" and "History", each only when known or configured. */
+export interface DocSource {
+  lastUpdated: LastUpdated | null;
+  /** From `repo.edit_url`. */
+  editHref: string | null;
+  /** From `repo.history_url`. */
+  historyHref: string | null;
+}
 
 /** What the Run runbook bar offers, and the doc's recent runbook runs. */
 export interface DocRunbook {
@@ -74,6 +85,17 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
     brokenTargets: [...new Set(detail.brokenLinks.map((b) => b.target))],
     backlinks: detail.backlinks.map((link) => ({ href: docHref(link.id), title: link.title, id: link.id })),
     runbook: docRunbook(core, doc, set),
+    source: docSource(core, doc, set),
+  };
+}
+
+function docSource(core: Core, doc: DocRecord, set: DocSet): DocSource {
+  const inRepository = repositoryPath(set.location, doc.path);
+  const { edit_url: editUrl, history_url: historyUrl } = core.systems.repo;
+  return {
+    lastUpdated: lastUpdated(doc.updated, core.git?.lastCommit(inRepository) ?? null),
+    editHref: repositoryHref(editUrl ?? null, inRepository),
+    historyHref: repositoryHref(historyUrl ?? null, inRepository),
   };
 }
 

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { PageCache } from '../../../src/lib/app/index.ts';
-import { DocsRepository } from '../../../src/lib/docs/index.ts';
+import { DocsRepository, GitHistory } from '../../../src/lib/docs/index.ts';
 import type { IncidentService } from '../../../src/lib/incidents/index.ts';
 import { RunEvents, type RunbookRunService, type RunRecord } from '../../../src/lib/runs/index.ts';
 import { doc, makeTempDocs, type TempDocs } from '../../support/temp-docs.ts';
+import { AUTHORS, makeGitRepo } from '../../support/git-repo.ts';
 
 // PageCache over a real docs folder: the watched path and the stamp-check path must both show
 // an edit on the very next lookup.
@@ -98,5 +101,51 @@ describe('PageCache', () => {
     const { serve, renders } = setUp(true);
     for (const route of ['/runs', '/runs', '/docs/RUN-a?token=abc', '/docs/RUN-a?token=abc', '/api/events', '/api/events']) await serve(route);
     expect(renders()).toBe(6);
+  });
+
+  it('drops the page of a doc whose last commit changed once the new HEAD is walked, and keeps the others', async () => {
+    const repo = makeGitRepo();
+    const docsDir = path.join(repo.root, 'docs');
+    repo.write('docs/runbooks/a.md', runbook('RUN-a', 'A one'));
+    repo.write('docs/runbooks/b.md', runbook('RUN-b', 'B one'));
+    repo.commit('Add both', AUTHORS.alice);
+    const repository = new DocsRepository(docsDir);
+    const git = new GitHistory(repository.location, { recheckMs: 0 });
+    const runbooks = { subscribeAll: () => () => {} } as unknown as RunbookRunService;
+    const incidents = { settled: () => Promise.resolve() } as unknown as IncidentService;
+    cache = new PageCache({ docs: repository, git, events: new RunEvents(), runbooks, incidents, earlyAnswers: true });
+    let renders = 0;
+    const serve = async (route: string) => {
+      const url = new URL(`http://127.0.0.1:4321${route}`);
+      const response = await cache!.serve(new Request(url, { headers: { host: url.host } }), url, viewer, async () => {
+        renders++;
+        const set = await repository.current();
+        const found = set.byId.get(route.split('/').pop()!)!;
+        return new Response(git.lastCommit(`docs/${found.path}`)?.author ?? 'not known yet', { headers: { 'content-type': 'text/html' } });
+      });
+      return { text: await response.text(), etag: response.headers.get('etag') };
+    };
+    try {
+      // The first page asks before the walk is done, and is dropped when it is.
+      expect((await serve('/docs/RUN-a')).text).toBe('not known yet');
+      await git.idle();
+      expect((await serve('/docs/RUN-a')).text).toBe(AUTHORS.alice.name);
+      const b = await serve('/docs/RUN-b');
+      expect(b.text).toBe(AUTHORS.alice.name);
+      expect(renders).toBe(3);
+
+      // A commit that changes a.md in the repository but not on disk: the docs folder hears
+      // nothing, so only the new HEAD's walk can drop the page. Only a's page is dropped.
+      const blob = execFileSync('git', ['-C', repo.root, 'hash-object', '-w', '--stdin'], { input: runbook('RUN-a', 'A two'), encoding: 'utf8' }).trim();
+      repo.git('update-index', '--cacheinfo', `100644,${blob},docs/runbooks/a.md`);
+      repo.commit('Rewrite A', AUTHORS.carol, { stageAll: false });
+      expect((await serve('/docs/RUN-a')).text).toBe(AUTHORS.alice.name);
+      await git.idle();
+      expect((await serve('/docs/RUN-a')).text).toBe(AUTHORS.carol.name);
+      expect((await serve('/docs/RUN-b')).etag).toBe(b.etag);
+      expect(renders).toBe(4);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
