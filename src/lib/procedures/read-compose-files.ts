@@ -105,11 +105,17 @@ function discover(from: string, root: string): Outcome<string[]> {
 
 function readOne(file: string, name: string, interpolateValue: Parameters<typeof composeFileModel>[2]): Outcome<ComposeFileModel> {
   if (statSync(file).size > MAX_COMPOSE_FILE_BYTES) return refuse(`${name} is larger than 1 MiB, which no compose file is`);
-  const document = parseDocument(readFileSync(file, 'utf8'), { merge: true, uniqueKeys: true });
-  // Unknown tags (compose's !reset and !override among them) are warnings in `yaml`; here they would change the merge.
-  const problem = document.errors[0] ?? document.warnings[0];
-  if (problem !== undefined) return refuse(`${name}: ${problem.message.split('\n')[0]!.replace(/:$/, '')}`);
-  const content: unknown = document.toJS({ maxAliasCount: 100 });
+  let content: unknown;
+  try {
+    const document = parseDocument(readFileSync(file, 'utf8'), { merge: true, uniqueKeys: true });
+    // Unknown tags (compose's !reset and !override among them) are warnings in `yaml`; here they would change the merge.
+    const problem = document.errors[0] ?? document.warnings[0];
+    if (problem !== undefined) return refuse(`${name}: ${problem.message.split('\n')[0]!.replace(/:$/, '')}`);
+    content = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An unreadable file, or aliases expanding past the limit.
+    return refuse(`${name} could not be read: ${(error as Error).message}`);
+  }
   if (content === null || content === undefined) return refuse(`${name} is empty; a compose file needs services:`);
   if (typeof content !== 'object' || Array.isArray(content)) return refuse(`${name} is not a compose file: its top level must be a mapping with services:`);
   const keyProblem = unsupportedKeys(content as Record<string, unknown>);

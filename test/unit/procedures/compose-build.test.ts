@@ -273,6 +273,12 @@ services:
     expect(reason('docker compose build', system({ 'compose.yaml': 'services:\n  a: { build: . }\n  a: { build: . }\n' }))).toBe('line 1: compose.yaml: Map keys must be unique at line 3, column 3');
     expect(reason('docker compose build', system({ 'compose.yaml': 'services:\n  a:\n    build: !reset null\n' }))).toBe('line 1: compose.yaml: Unresolved tag: !reset at line 3, column 12');
     expect(reason('docker compose build', system({ 'compose.yaml': '' }))).toBe('line 1: compose.yaml is empty; a compose file needs services:');
+    // Ten aliases of ten aliases of ten: a small file that would expand a thousandfold.
+    const tenOf = (anchor: string) => `[${Array(10).fill(`*${anchor}`).join(', ')}]`;
+    const bomb = `x-a: &a [1, 2]\nx-b: &b ${tenOf('a')}\nx-c: &c ${tenOf('b')}\nx-d: ${tenOf('c')}\nservices: {}\n`;
+    expect(reason('docker compose build', system({ 'compose.yaml': bomb }))).toBe(
+      'line 1: compose.yaml could not be read: Excessive alias count indicates a resource exhaustion attack',
+    );
   });
 });
 
