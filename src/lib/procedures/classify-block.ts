@@ -20,6 +20,8 @@ export type BlockToClassify = {
   source: string;
   /** Declared variables from the systems configuration; the only values $NAME can take. */
   variables: Readonly<Record<string, string>>;
+  /** The system's folder, where `docker compose build` reads its compose files; absent without a system. */
+  systemDir?: string | null;
 };
 
 /** Whether a block can run, with its steps (and each step's 1-based source line) or the reason it can't. */
@@ -53,7 +55,7 @@ export function classifyBlock(block: BlockToClassify): BlockClassification {
   const steps: Step[] = [];
   const lines: number[] = [];
   for (const command of tokens.commands) {
-    const step = parseDockerCommand(command.argv, lookup);
+    const step = parseDockerCommand(command.argv, lookup, block.systemDir ?? null);
     if (!step.ok) return notRunnable(`line ${command.line}: ${step.reason}`);
     steps.push(step.value);
     lines.push(command.line);
@@ -63,13 +65,14 @@ export function classifyBlock(block: BlockToClassify): BlockClassification {
 
 /**
  * Names of the variables a block uses, without duplicates: $NAME and ${NAME} in order of
- * appearance, then names passed bare as `-e NAME` / `--build-arg NAME`. Scanning stops at
- * the first shell construct the block can't run with.
+ * appearance, then names passed bare as `-e NAME` / `--build-arg NAME`, and those a compose
+ * file interpolates in what it builds. Scanning stops at the first shell construct the block
+ * can't run with.
  */
-export function variablesUsed(source: string): string[] {
+export function variablesUsed(source: string, systemDir: string | null = null): string[] {
   const { lookup, used } = recordingLookup();
   const tokens = tokenizeShell(source, lookup);
-  if (tokens.ok) for (const command of tokens.commands) parseDockerCommand(command.argv, lookup);
+  if (tokens.ok) for (const command of tokens.commands) parseDockerCommand(command.argv, lookup, systemDir);
   return used;
 }
 

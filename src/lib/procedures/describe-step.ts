@@ -11,10 +11,14 @@ export function describeStep(step: ExecutableStep): string {
       return `docker image inspect ${step.images.join(' ')}`;
     case 'check':
       return `contract check of ${step.spec.image}: ${step.spec.expect.length} assertions`;
+    case 'compose-build':
+      return `docker compose build of project ${step.project} (${step.files.join(', ')}): ${step.builds.map((b) => b.service).join(', ')}`;
   }
 }
 
 /** A short label for the kind of a step. */
 export function stepLabel(step: ExecutableStep): string {
-  return step.kind === 'image-inspect' ? 'docker image inspect' : step.kind === 'check' ? 'contract check' : `docker ${step.kind}`;
+  if (step.kind === 'image-inspect') return 'docker image inspect';
+  if (step.kind === 'compose-build') return 'docker compose build';
+  return step.kind === 'check' ? 'contract check' : `docker ${step.kind}`;
 }

@@ -1,8 +1,10 @@
 import type { VariableLookup } from './declared-variables.ts';
 import { type Outcome, SUPPORTED_COMMANDS, needsShell, refuse } from '../shared/index.ts';
 import { parseDockerBuild } from './parse-docker-build.ts';
+import { parseDockerCompose } from './parse-docker-compose.ts';
 import { parseDockerImageInspect, parseDockerInspect } from './parse-docker-image-inspect.ts';
 import { parseDockerRun } from './parse-docker-run.ts';
+import { sshReason } from './ssh-hint.ts';
 import type { Step } from './step-schemas.ts';
 
 /** Re-exported for the HTTP layer, which validates operator-supplied image variables. */
@@ -18,7 +20,6 @@ const SHELL_BUILTINS = new Set([
 ]);
 
 const COMMAND_HINTS: Record<string, string> = {
-  ssh: ' (it runs commands on another host)',
   scp: ' (it copies files to or from another host)',
   sudo: ' (nothing runs on the server itself)',
   export: ' (declare variables in the systems configuration instead)',
@@ -26,13 +27,19 @@ const COMMAND_HINTS: Record<string, string> = {
 
 const DOCKER_HINTS: Record<string, string> = {
   buildx: 'docker buildx is not supported; use docker build, which runs on the engine\'s own builder',
-  compose: 'docker compose is not supported; write the build and run steps as docker build and docker run',
 };
 
-/** Parses one command (argv after tokenising) into a step, or the reason it can't run. */
-export function parseDockerCommand(argv: readonly string[], lookup: VariableLookup): Outcome<Step> {
+/**
+ * Parses one command (argv after tokenising) into a step, or the reason it can't run.
+ * `systemDir` is the system's folder, where `docker compose build` finds its compose files.
+ */
+export function parseDockerCommand(argv: readonly string[], lookup: VariableLookup, systemDir: string | null = null): Outcome<Step> {
   const [program, sub, ...rest] = argv;
   if (program === undefined) return refuse('empty command');
+  if (program === 'ssh') return refuse(sshReason(argv.slice(1)));
+  if (program === 'docker-compose') {
+    return refuse('docker-compose (the Compose v1 command) is not supported; write docker compose, whose builds runbook-live runs the way Compose v2 does');
+  }
   if (program !== 'docker') return refuseProgram(program);
   if (sub === undefined) return refuse(`docker without a subcommand does nothing; runbook-live runs ${SUPPORTED_COMMANDS}`);
   if (sub.startsWith('-')) {
@@ -46,6 +53,8 @@ export function parseDockerCommand(argv: readonly string[], lookup: VariableLook
       return parseDockerRun(rest, lookup);
     case 'inspect':
       return parseDockerInspect(rest);
+    case 'compose':
+      return parseDockerCompose(rest, lookup, systemDir);
     case 'image':
       if (object === 'build') return parseDockerBuild(objectArgs, lookup);
       if (object === 'inspect') return parseDockerImageInspect(objectArgs);

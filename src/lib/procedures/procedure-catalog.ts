@@ -142,13 +142,15 @@ export class ProcedureCatalog {
   }
 
   private classifySource(
-    block: Pick<ProcedureBlock, 'kind' | 'lang' | 'source' | 'line'>,
+    block: Pick<ProcedureBlock, 'kind' | 'lang' | 'source' | 'line' | 'system'>,
     variables: Record<string, string>,
     library: ContractLibrary,
   ): { runnable: true; steps: ExecutableStep[]; variablesUsed: string[] } | { runnable: false; reason: string } {
     if (block.kind === 'check') return classifyCheckBlock(block.lang, block.source, (block.line ?? 0) + 1, variables, library);
-    const classified = classifyBlock({ lang: block.lang, source: block.source, variables });
-    return classified.runnable ? { runnable: true, steps: classified.steps, variablesUsed: variablesUsed(block.source) } : classified;
+    // Compose files are read here, from the system's folder, and again whenever a run is prepared.
+    const systemDir = block.system?.dir ?? null;
+    const classified = classifyBlock({ lang: block.lang, source: block.source, variables, systemDir });
+    return classified.runnable ? { runnable: true, steps: classified.steps, variablesUsed: variablesUsed(block.source, systemDir) } : classified;
   }
 }
 

@@ -70,8 +70,25 @@ export const imageInspectStepSchema = z.strictObject({
 /** A validated `docker image inspect` step. */
 export type ImageInspectStep = z.infer<typeof imageInspectStepSchema>;
 
+/**
+ * `docker compose build`, resolved against the compose files when the block was classified:
+ * one `docker build` per service, in the order they run (dependencies first).
+ */
+export const composeBuildStepSchema = z.strictObject({
+  kind: z.literal('compose-build'),
+  /** The compose project name, as compose would derive it. */
+  project: z.string().min(1),
+  /** The compose files read, relative to the working directory. */
+  files: z.array(relativePath).min(1),
+  builds: z.array(z.strictObject({ service: z.string().min(1), build: buildStepSchema })).min(1),
+  /** Selected services with nothing to build, and why. */
+  skipped: z.array(z.strictObject({ service: z.string().min(1), reason: z.string() })),
+});
+/** A validated `docker compose build` step. */
+export type ComposeBuildStep = z.infer<typeof composeBuildStepSchema>;
+
 /** Any step a runnable block consists of, discriminated by `kind`. */
-export const stepSchema = z.discriminatedUnion('kind', [buildStepSchema, runStepSchema, imageInspectStepSchema]);
+export const stepSchema = z.discriminatedUnion('kind', [buildStepSchema, runStepSchema, imageInspectStepSchema, composeBuildStepSchema]);
 /** One executable step of a runnable block. */
 export type Step = z.infer<typeof stepSchema>;
 

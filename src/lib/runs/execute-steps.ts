@@ -1,15 +1,15 @@
-import path from 'node:path';
 import type { DockerClient, ContainerRunResult } from '../docker/index.ts';
-import { DockerError } from '../docker/index.ts';
 import { managedLabels } from '../docker/index.ts';
-import type { BuildStep, ImageInspectStep, RunStep } from '../procedures/index.ts';
+import type { ImageInspectStep, RunStep } from '../procedures/index.ts';
 import type { ExecutableStep } from '../procedures/index.ts';
 import type { CheckStep } from '../checks/index.ts';
 import { executeCheck } from '../checks/index.ts';
-import { CheckFileError } from '../checks/index.ts';
 import type { FailureKind, RunStatus } from './run-record.ts';
 import type { StepResult } from './run-result.ts';
 import { describeStep } from '../procedures/index.ts';
+import { runBuild } from './run-build-step.ts';
+import { runComposeBuild } from './run-compose-build.ts';
+import { type StepAttempt, cancelledOutcome, failed, failureFromError } from './step-attempt.ts';
 
 /** What running a block's steps came to. */
 export interface StepsOutcome {
@@ -40,7 +40,6 @@ export interface StepContext {
 /** Runs a block's steps; `executeSteps` is the one that talks to Docker. */
 export type StepExecutor = (steps: ExecutableStep[], context: StepContext) => Promise<StepsOutcome>;
 
-type StepAttempt = { ok: true; detail: StepResult; imageId?: string; imageDigest?: string; exitCode?: number } | { ok: false; outcome: Omit<StepsOutcome, 'steps'>; detail?: StepResult };
 
 /**
  * Runs a block's steps in order through the Docker client, stopping at the first that
@@ -61,7 +60,7 @@ export async function executeSteps(steps: ExecutableStep[], context: StepContext
     } catch (error) {
       result = { ok: false, outcome: failureFromError(error) };
     }
-    if (result.detail !== undefined) results.push(result.detail);
+    if (result.detail !== undefined) results.push(...[result.detail].flat());
     if (!result.ok) return { ...result.outcome, exitCode: result.outcome.exitCode ?? exitCode, imageId: result.outcome.imageId ?? imageId, imageDigest, steps: results };
     if (result.imageId) imageId = result.imageId;
     if (result.imageId) imageDigest = result.imageDigest ?? null;
@@ -80,39 +79,8 @@ function runStep(step: ExecutableStep, context: StepContext, deadline: number): 
       return runContainer(step, context, deadline);
     case 'image-inspect':
       return inspectImages(step, context);
-  }
-}
-
-async function runBuild(step: BuildStep, context: StepContext, deadline: number): Promise<StepAttempt> {
-  if (!context.workDir) return { ok: false, outcome: failed('internal', 'docker build needs a system folder to resolve its context against') };
-  const contextDir = path.resolve(context.workDir, step.contextPath);
-  const dockerfile = path.relative(contextDir, path.resolve(context.workDir, step.dockerfile));
-  const { signal, timedOut, dispose } = deadlineSignal(context.signal, deadline);
-  try {
-    const build = await context.docker.buildImage(
-      {
-        contextDir,
-        dockerfile,
-        tags: step.tags,
-        buildArgs: step.buildArgs,
-        labels: step.labels,
-        noCache: step.noCache,
-        pull: step.pull,
-        ...(step.target ? { target: step.target } : {}),
-        ...(step.platform ? { platform: step.platform } : {}),
-      },
-      { onLog: (line) => context.log('stdout', line), signal },
-    );
-    if (build.ok) {
-      const detail: StepResult = { kind: 'build', imageId: build.imageId, tags: build.tags, sizeBytes: build.sizeBytes, durationMs: build.durationMs };
-      context.log('system', `[runbook-live] built ${build.imageId.slice(0, 19)} (${build.tags.join(', ') || 'untagged'}), ${formatBytes(build.sizeBytes)} in ${(build.durationMs / 1000).toFixed(1)} s`);
-      return { ok: true, detail, imageId: build.imageId };
-    }
-    if (timedOut()) return { ok: false, outcome: failed('timeout', `the build did not finish within ${Math.round(context.timeoutMs / 1000)} s and was stopped`) };
-    if (build.cancelled) return { ok: false, outcome: cancelledOutcome() };
-    return { ok: false, outcome: failed('build_failed', `docker build failed: ${build.error}`), detail: { kind: 'build-failed', error: build.error } };
-  } finally {
-    dispose();
+    case 'compose-build':
+      return runComposeBuild(step, context, deadline);
   }
 }
 
@@ -185,49 +153,4 @@ async function inspectImages(step: ImageInspectStep, context: StepContext): Prom
   }
   const digest = details[0]?.digests[0];
   return { ok: true, detail: { kind: 'image-inspect', images: details }, imageId: details[0]?.id ?? '', ...(digest ? { imageDigest: digest } : {}) };
-}
-
-/** Maps a thrown Docker-layer error to a failure an operator can act on. */
-function failureFromError(error: unknown): Omit<StepsOutcome, 'steps'> {
-  if (error instanceof CheckFileError) return failed('internal', error.message);
-  if (error instanceof DockerError) {
-    if (error.code === 'DockerUnreachable') return failed('docker_unreachable', error.message);
-    if (error.code === 'ImageNotFound') return failed('image_not_found', error.message);
-    // Like `docker run`, which exits 127 when the container's command cannot be started.
-    if (error.code === 'ContainerStartFailed') return { ...failed('exit_nonzero', error.message), exitCode: 127 };
-    return failed('exit_nonzero', error.message);
-  }
-  return { ...failed('internal', `runbook-live failed while running the step: ${(error as Error).message}`), status: 'errored' };
-}
-
-function failed(failureKind: FailureKind, message: string): Omit<StepsOutcome, 'steps'> {
-  return { status: 'failed', failureKind, message, exitCode: null, imageId: null };
-}
-
-function cancelledOutcome(): Omit<StepsOutcome, 'steps'> {
-  return { status: 'cancelled', failureKind: 'cancelled', message: 'cancelled by an operator', exitCode: null, imageId: null };
-}
-
-/** An abort signal that fires on cancel or at the deadline, telling the two apart. */
-function deadlineSignal(cancel: AbortSignal, deadline: number) {
-  const controller = new AbortController();
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new Error('deadline'));
-  }, Math.max(1, deadline - Date.now()));
-  const onCancel = () => controller.abort(cancel.reason);
-  cancel.addEventListener('abort', onCancel, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => expired,
-    dispose: () => {
-      clearTimeout(timer);
-      cancel.removeEventListener('abort', onCancel);
-    },
-  };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
 }

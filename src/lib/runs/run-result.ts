@@ -3,9 +3,17 @@ import { assertionVerdictSchema, type AssertionVerdict } from '../checks/index.t
 import { imageDetailsSchema } from '../docker/index.ts';
 
 /** A build that produced an image. */
-export const builtStepSchema = z.object({ kind: z.literal('build'), imageId: z.string(), tags: z.array(z.string()), sizeBytes: z.number(), durationMs: z.number() });
+export const builtStepSchema = z.object({
+  kind: z.literal('build'),
+  imageId: z.string(),
+  tags: z.array(z.string()),
+  sizeBytes: z.number(),
+  durationMs: z.number(),
+  /** The compose service it was built for, in a `docker compose build`. */
+  service: z.string().optional(),
+});
 /** A build the engine refused, with its error. */
-export const buildFailedStepSchema = z.object({ kind: z.literal('build-failed'), error: z.string() });
+export const buildFailedStepSchema = z.object({ kind: z.literal('build-failed'), error: z.string(), service: z.string().optional() });
 /** A container that ran to an exit (or was stopped). */
 export const ranStepSchema = z.object({ kind: z.literal('run'), image: z.string(), exitCode: z.number().nullable(), durationMs: z.number(), oomKilled: z.boolean() });
 /** A contract check with every assertion's verdict. */

@@ -20,7 +20,7 @@ export function needsShell(what: string): string {
 }
 
 /** What runbook-live can execute, for messages that refuse anything else. */
-export const SUPPORTED_COMMANDS = 'docker build, docker run and docker image inspect';
+export const SUPPORTED_COMMANDS = 'docker build, docker run, docker image inspect and docker compose build';
 
 /** Quotes a value for an error message so empty strings and spaces stay visible. */
 export function show(value: string): string {

@@ -11,7 +11,7 @@ import type { RunRecord } from '../../../src/lib/runs/run-record.ts';
 import type { RunbookRunRecord } from '../../../src/lib/runs/runbook-run-record.ts';
 import { SqliteRunbookRunStore } from '../../../src/lib/runs/sqlite-runbook-run-store.ts';
 import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
-import { expectNothingLeftOfRuns, imageIdOf, removeImageTag } from '../../support/docker-leftovers.ts';
+import { expectNothingLeftOfRuns, imageIdOf, removeImageTag, testDocker } from '../../support/docker-leftovers.ts';
 
 // `runbook-live run` as a pipeline runs it: bin/runbook-live.mjs spawned with this Node (24),
 // on the shipped content and runbook-live.yaml (or a copy with the Dockerfile broken), a
@@ -20,7 +20,7 @@ import { expectNothingLeftOfRuns, imageIdOf, removeImageTag } from '../../suppor
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BIN = path.join(ROOT, 'bin/runbook-live.mjs');
 const RUNBOOK = 'RUN-runner-image';
-const STEPS = ['build-runner', 'inspect-runner', 'hardened-start', '4-build-on-the-production-host-1', 'contract-smoke'].map((name) => `${RUNBOOK}/${name}`);
+const STEPS = ['build-runner', 'inspect-runner', 'hardened-start', 'compose-build-runner', '4-build-on-the-production-host-2', 'contract-smoke'].map((name) => `${RUNBOOK}/${name}`);
 const IMAGE = `runbook-live-test/runner-run-cli:${randomUUID().slice(0, 8)}`;
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) });
@@ -84,7 +84,7 @@ afterEach(async () => {
 });
 
 describe('runbook-live run', () => {
-  it('builds, inspects, starts and smoke-tests the shipped runbook in order, skips the manual step, and exits 0', async () => {
+  it('builds, inspects, starts, builds through compose and smoke-tests the shipped runbook in order, skips the manual step, and exits 0', async () => {
     freshDataDir();
     await removeImageTag(IMAGE);
     const junit = path.join(scratch, 'reports/run.xml');
@@ -92,8 +92,14 @@ describe('runbook-live run', () => {
     expect(result.code, result.stderr + result.stdout).toBe(0);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed');
     expect(result.stdout).toMatch(/^✓ RUN-runner-image on local \(.+, runbook run [0-9a-f-]{36}\)$/m);
-    expect(result.stdout).toMatch(/ {4}SKIPPED {3}RUN-runner-image\/4-build-on-the-production-host-1\n {14}manual step: line 1: ssh is not supported/);
+    expect(result.stdout).toMatch(/ {4}SKIPPED {3}RUN-runner-image\/4-build-on-the-production-host-2\n {14}manual step: line 1: ssh is not supported/);
     expect(await imageIdOf(IMAGE)).not.toBeNull();
+    // The compose step built last under the tag, so the image carries compose's labels too.
+    expect((await testDocker.getImage(IMAGE).inspect()).Config.Labels).toMatchObject({
+      'com.docker.compose.project': 'skriptoteket',
+      'com.docker.compose.service': 'runner',
+      'org.skriptoteket.runner.contract': '2',
+    });
 
     const { runs, runbookRuns } = stored();
     expect(runbookRuns).toHaveLength(1);
@@ -103,23 +109,24 @@ describe('runbook-live run', () => {
       [STEPS[0], 'passed'],
       [STEPS[1], 'passed'],
       [STEPS[2], 'passed'],
-      [STEPS[3], 'skipped'],
-      [STEPS[4], 'passed'],
+      [STEPS[3], 'passed'],
+      [STEPS[4], 'skipped'],
+      [STEPS[5], 'passed'],
     ]);
     // Each step is an ordinary run, with the override, started only after the one before it ended.
     const byId = new Map(runs.map((run) => [run.id, run]));
     const stepRuns = runbookRun!.steps.filter((s) => s.runId).map((s) => byId.get(s.runId!)!);
-    expect(stepRuns.map((run) => run.blockId)).toEqual([STEPS[0], STEPS[1], STEPS[2], STEPS[4]]);
+    expect(stepRuns.map((run) => run.blockId)).toEqual([STEPS[0], STEPS[1], STEPS[2], STEPS[3], STEPS[5]]);
     expect(stepRuns.every((run) => run.variables.RUNNER_IMAGE === IMAGE && run.trigger === 'cli')).toBe(true);
     for (const [before, after] of stepRuns.slice(0, -1).map((run, i) => [run, stepRuns[i + 1]!] as const)) {
       expect(Date.parse(after.startedAt!)).toBeGreaterThanOrEqual(Date.parse(before.finishedAt!));
     }
-    expect(runs).toHaveLength(4);
+    expect(runs).toHaveLength(5);
 
     const text = readFileSync(junit, 'utf8');
     expect(XMLValidator.validate(text)).toBe(true);
     const report = xml.parse(text).testsuites;
-    expect(report).toMatchObject({ '@tests': '5', '@failures': '0', '@errors': '0', '@skipped': '1' });
+    expect(report).toMatchObject({ '@tests': '6', '@failures': '0', '@errors': '0', '@skipped': '1' });
     expect(report.testsuite[0]['@name']).toBe(`${RUNBOOK} (local)`);
     expect(report.testsuite[0].testcase.map((c: Record<string, string>) => c['@name'])).toEqual(STEPS);
   });
@@ -146,9 +153,10 @@ describe('runbook-live run', () => {
       [STEPS[2], 'skipped'],
       [STEPS[3], 'skipped'],
       [STEPS[4], 'skipped'],
+      [STEPS[5], 'skipped'],
     ]);
     expect(runbook.steps[1].reason).toBe('skipped: step build-runner failed');
-    expect(runbook.steps[3].reason).toMatch(/^manual step: line 1: ssh is not supported/);
+    expect(runbook.steps[4].reason).toMatch(/^manual step: line 1: ssh is not supported \(it runs commands on another host\); to run it through the Docker engine on tools-host/);
     expect(await imageIdOf(broken)).toBeNull();
 
     const { runs, runbookRuns, incidents } = stored();

@@ -28,7 +28,7 @@ describe('parseCheckSpec: the shipped contract-smoke check', () => {
 
   it('finds the block where the runbook has it', () => {
     expect(source.startsWith('use: REF-runner-contract#runner-work\nimage: $RUNNER_IMAGE\n')).toBe(true);
-    expect(firstLine).toBe(86);
+    expect(firstLine).toBe(98);
   });
 
   it('parses with the image left as written and every hardening flag read', () => {

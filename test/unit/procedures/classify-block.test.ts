@@ -82,21 +82,23 @@ describe('classifyBlock: refusals', () => {
     expect(bash(fixture('deploy-remote.sh'))).toEqual({
       runnable: false,
       reason:
-        'line 2: ssh is not supported (it runs commands on another host); runbook-live runs only docker build, docker run and docker image inspect',
+        'line 2: ssh is not supported (it runs commands on another host); to run it through the Docker engine on hemma instead, declare a target ' +
+        "for that host (targets: { hemma: { url: ssh://USER@hemma } }), list it under the system's targets, and write the line without ssh: " +
+        "docker compose -f compose.prod.yaml build runner (the files it reads then come from the system's folder, not from hemma)",
     });
   });
 
   it('refuses a pdm task', () => {
     expect(bash('pdm run precommit-run')).toEqual({
       runnable: false,
-      reason: 'line 1: pdm is not supported; runbook-live runs only docker build, docker run and docker image inspect',
+      reason: 'line 1: pdm is not supported; runbook-live runs only docker build, docker run, docker image inspect and docker compose build',
     });
   });
 
   it('refuses the whole block when any command is unsupported', () => {
     expect(bash('docker build .\ndocker compose up -d')).toEqual({
       runnable: false,
-      reason: 'line 2: docker compose is not supported; write the build and run steps as docker build and docker run',
+      reason: "line 2: docker compose up is not supported; of compose's commands runbook-live runs only build (write containers as docker run steps)",
     });
   });
 

@@ -4,7 +4,7 @@ import { parseDockerCommand, validateImageReference } from '../../../src/lib/pro
 
 const lookup = lookupDeclared({});
 const parse = (line: string) => parseDockerCommand(line.split(' '), lookup);
-const SUPPORTED = 'runbook-live runs only docker build, docker run and docker image inspect';
+const SUPPORTED = 'runbook-live runs only docker build, docker run, docker image inspect and docker compose build';
 
 describe('parseDockerCommand: routing', () => {
   it('accepts the build and run aliases', () => {
@@ -46,7 +46,7 @@ describe('parseDockerCommand: routing', () => {
     expect(parse('pdm run precommit-run')).toEqual({ ok: false, reason: `pdm is not supported; ${SUPPORTED}` });
     expect(parseDockerCommand(['ssh', 'hemma', 'uptime'], lookup)).toEqual({
       ok: false,
-      reason: `ssh is not supported (it runs commands on another host); ${SUPPORTED}`,
+      reason: 'ssh is not supported (it runs commands on another host); runbook-live runs only docker commands, through a Docker engine it is configured for',
     });
     expect(parse('cd app')).toEqual({
       ok: false,
@@ -55,10 +55,34 @@ describe('parseDockerCommand: routing', () => {
     expect(parse('constructor')).toEqual({ ok: false, reason: `constructor is not supported; ${SUPPORTED}` });
   });
 
+  it('says which target an ssh line running docker would need', () => {
+    const reasonFor = (...argv: string[]) => {
+      const parsed = parseDockerCommand(argv, lookup);
+      return parsed.ok ? '' : parsed.reason;
+    };
+    expect(reasonFor('ssh', 'deploy@tools-host', 'cd /srv/app && docker compose --profile build-only build runner')).toBe(
+      'ssh is not supported (it runs commands on another host); to run it through the Docker engine on tools-host instead, declare a target for ' +
+        "that host (targets: { tools-host: { url: ssh://deploy@tools-host } }), list it under the system's targets, and write the line without ssh: " +
+        "docker compose --profile build-only build runner (the files it reads then come from the system's folder, not from tools-host)",
+    );
+    expect(reasonFor('ssh', '-p', '2222', '-l', 'ops', '-o', 'BatchMode=yes', 'build-box', 'docker', 'build', '-t', 'app', '.')).toContain(
+      '(targets: { build-box: { url: ssh://ops@build-box } }), list it under the system\'s targets, and write the line without ssh: docker build -t app .',
+    );
+    expect(reasonFor('ssh', 'prod', 'sudo systemctl restart docker')).toBe(
+      'ssh is not supported (it runs commands on another host); runbook-live runs only docker commands, through a Docker engine it is configured for',
+    );
+    expect(reasonFor('ssh', '-v')).toBe('ssh is not supported (it runs commands on another host); runbook-live runs only commands it can send to a Docker engine');
+  });
+
   it('refuses other docker subcommands and global flags by name', () => {
+    expect(parse('docker compose -f compose.prod.yaml up runner')).toEqual({
+      ok: false,
+      reason: "docker compose up is not supported; of compose's commands runbook-live runs only build (write containers as docker run steps)",
+    });
+    // Without the system's folder there is no compose file to read.
     expect(parse('docker compose -f compose.prod.yaml build runner')).toEqual({
       ok: false,
-      reason: 'docker compose is not supported; write the build and run steps as docker build and docker run',
+      reason: "docker compose build reads its compose file from the system's folder; give the doc a system: that is configured with a dir",
     });
     expect(parse('docker buildx build .')).toEqual({
       ok: false,
