@@ -31,6 +31,8 @@ export interface SystemsConfig {
   notifications: SystemsConfigFile['notifications'];
   /** Whole-runbook schedules by doc id; absent means none. */
   runbooks?: SystemsConfigFile['runbooks'];
+  /** When schedules run first: `startup_window_seconds`. */
+  schedules: SystemsConfigFile['schedules'];
   docs: SystemsConfigFile['docs'];
   repo: SystemsConfigFile['repo'];
   /** Sign-in and roles (the `auth` section), and why it could not be used. */
@@ -60,7 +62,7 @@ export function variableDefaults(system: ResolvedSystem): Record<string, string>
  */
 export function defaultSystemsConfig(source: string | null, auth: AuthSettings = { config: defaultAuthConfig(), problem: null }): SystemsConfig {
   const config = systemsConfigSchema.parse({});
-  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo, auth };
+  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, schedules: config.schedules, docs: config.docs, repo: config.repo, auth };
 }
 
 /**
@@ -113,7 +115,7 @@ export function loadSystemsConfig(file: string): SystemsConfig {
   if (problems.length > 0) {
     throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`, auth);
   }
-  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, docs: config.docs, repo: config.repo, auth };
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, schedules: config.schedules, docs: config.docs, repo: config.repo, auth };
 }
 
 /** The `auth` section, and the rest of the file for the systems schema. */
