@@ -1,9 +1,8 @@
-import { TickLoop } from './tick-loop.ts';
 import type { DocRecord, DocSet } from '../docs/index.ts';
 import { parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
 import { parseStartRunbook, runbookPlan, type RunbookRunService } from '../runs/index.ts';
 import type { SystemsConfig } from '../systems/index.ts';
-import { ScheduleBook, type ScheduleState } from './schedule-book.ts';
+import { ScheduleLoop, type ScheduleLoopDeps } from './schedule-loop.ts';
 
 /** A runbook's interval and where it was declared. */
 export interface RunbookEvery {
@@ -28,73 +27,43 @@ export function runbookEvery(doc: Pick<DocRecord, 'id' | 'frontmatter'>, systems
 }
 
 /** Collaborators and knobs, built once per server. */
-export interface RunbookSchedulerDeps {
-  docs: { current(): Promise<DocSet> };
+export interface RunbookSchedulerDeps extends ScheduleLoopDeps {
   catalog: ProcedureCatalog;
   runbooks: Pick<RunbookRunService, 'start' | 'list'>;
   systems: Pick<SystemsConfig, 'runbooks'>;
   defaultTargets: string[];
-  /** Each runbook first runs within this many seconds of the scheduler seeing it (`schedules.startup_window_seconds`). */
-  startupWindowSeconds: number;
-  tickMs?: number;
-  /** 0..1; injectable so tests can pin the jitter. */
-  random?: () => number;
-  now?: () => number;
 }
 
 /**
  * Runs whole runbooks that declare an interval, per target, the way `Scheduler` runs
- * `every=` checks (the same `ScheduleBook`): once within the start-up window, then on the
+ * `every=` checks (the same `ScheduleLoop`): once within the start-up window, then on the
  * interval with the same jitter, and a runbook still going when it comes due again is
- * skipped and counted, not stacked.
+ * skipped and counted, not stacked. Its snapshot's `blockId` holds the doc id.
  */
-export class RunbookScheduler {
+export class RunbookScheduler extends ScheduleLoop {
   private readonly deps: RunbookSchedulerDeps;
-  private readonly book: ScheduleBook;
-  private readonly loop: TickLoop;
 
   constructor(deps: RunbookSchedulerDeps) {
+    super(deps, 'runbook scheduler');
     this.deps = deps;
-    this.book = new ScheduleBook({ startupWindowSeconds: deps.startupWindowSeconds, random: deps.random });
-    this.loop = new TickLoop(() => this.tick(), 'runbook scheduler', deps.tickMs ?? 1_000);
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  /** Every runbook schedule, keyed by `docId@target` (`blockId` holds the doc id). */
-  snapshot(): Map<string, ScheduleState> {
-    return this.book.snapshot();
-  }
-
-  /** Starts whatever is due; returns the ids of the runbook runs it started. */
-  async tick(): Promise<string[]> {
-    return this.loop.exclusive([], async () => {
-      const set = await this.deps.docs.current();
-      const now = this.deps.now?.() ?? Date.now();
-      const started: string[] = [];
-      this.book.beginPass();
-      for (const doc of set.docs) {
-        const every = runbookEvery(doc, this.deps.systems);
-        const plan = every ? runbookPlan(doc, this.deps.catalog, this.deps.defaultTargets, set) : null;
-        if (!every || !plan) continue;
-        for (const target of plan.targets) {
-          const lastRun = () => this.deps.runbooks.list({ docId: doc.id, target, limit: 1 })[0] ?? null;
-          const state = this.book.due({ key: `${doc.id}@${target}`, blockId: doc.id, target, everySeconds: every.seconds, lastRun }, now);
-          if (!state) continue;
-          const parsed = parseStartRunbook({ doc: doc.id, hash: plan.hash, target }, { set, catalog: this.deps.catalog, defaultTargets: this.deps.defaultTargets, actor: 'scheduler', trigger: 'schedule' });
-          if (!parsed.ok) continue;
-          const { run, joined } = this.deps.runbooks.start(parsed.request);
-          if (this.book.started(state, run.id, joined)) started.push(run.id);
-        }
+  protected pass(set: DocSet, now: number): string[] {
+    const started: string[] = [];
+    for (const doc of set.docs) {
+      const every = runbookEvery(doc, this.deps.systems);
+      const plan = every ? runbookPlan(doc, this.deps.catalog, this.deps.defaultTargets, set) : null;
+      if (!every || !plan) continue;
+      for (const target of plan.targets) {
+        const lastRun = () => this.deps.runbooks.list({ docId: doc.id, target, limit: 1 })[0] ?? null;
+        const state = this.book.due({ key: `${doc.id}@${target}`, blockId: doc.id, target, everySeconds: every.seconds, lastRun }, now);
+        if (!state) continue;
+        const parsed = parseStartRunbook({ doc: doc.id, hash: plan.hash, target }, { set, catalog: this.deps.catalog, defaultTargets: this.deps.defaultTargets, actor: 'scheduler', trigger: 'schedule' });
+        if (!parsed.ok) continue;
+        const { run, joined } = this.deps.runbooks.start(parsed.request);
+        if (this.book.started(state, run.id, joined)) started.push(run.id);
       }
-      this.book.endPass();
-      return started;
-    });
+    }
+    return started;
   }
 }
