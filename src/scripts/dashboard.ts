@@ -1,11 +1,11 @@
 // Keeps the dashboard current without reloads: run events over SSE flip a row's status at
-// once, and after a run finishes (or a maintenance window starts or ends) the rows are
-// refreshed from GET /api/checks.
-import type { Dashboard } from '../lib/dashboard/index.ts';
+// once, and after a run finishes (or a maintenance window starts or ends, or the stream comes
+// back) the rows are refreshed from GET /api/checks, schedules and their next due times included.
+import type { Dashboard, DashboardRow } from '../lib/dashboard/index.ts';
 import { changeHeaders } from './csrf.ts';
 import type { DashboardFrames } from '../lib/runs/index.ts';
 import { maintenanceNote } from '../lib/dashboard/browser.ts';
-import { formatAge, formatDuration } from '../lib/shared/browser.ts';
+import { formatAge, formatDuration, formatNextIn } from '../lib/shared/browser.ts';
 
 /** Wires the live updates, the per-row Run buttons and Run all. */
 export function setUpDashboard(): void {
@@ -23,13 +23,24 @@ export function setUpDashboard(): void {
   };
 
   const source = new EventSource('/api/events');
+  // Back after losing the stream (the server restarted, say): runs may have come and gone
+  // meanwhile without an event reaching this page, so the rows are read again.
+  let lost = false;
+  source.addEventListener('error', () => (lost = true));
+  source.addEventListener('open', () => {
+    if (lost) scheduleRefresh();
+    lost = false;
+  });
   for (const type of ['queued', 'started'] as const) {
     source.addEventListener(type, (event) => {
       const { key, run } = JSON.parse((event as MessageEvent<string>).data) as DashboardFrames[typeof type];
       const row = rowFor(key);
       if (!row) return scheduleRefresh();
       setStatus(row, run.status === 'queued' ? 'queued' : 'running', '');
-      setLastRunLink(row, run.id, 'just now');
+      setLastRunLink(row, run.id, 'just now', run.trigger);
+      // A due time that has passed is this run: the refresh after it ends brings the next one.
+      const next = row.querySelector<HTMLTimeElement>('time.next-run');
+      if (next && Date.parse(next.dateTime) <= Date.now()) next.remove();
     });
   }
   source.addEventListener('finished', scheduleRefresh);
@@ -60,11 +71,19 @@ export function setUpDashboard(): void {
     note.textContent = response.ok ? `queued ${body.started?.length ?? 0}, already running ${body.joined?.length ?? 0}` : (body.message ?? 'failed');
   });
 
-  window.setInterval(() => {
-    for (const link of document.querySelectorAll<HTMLAnchorElement>('.last-run a[data-at]')) {
-      link.textContent = formatAge(Date.now() - Date.parse(link.dataset.at!));
-    }
-  }, 30_000);
+  // Relative times go stale in the page (and in the short-lived cached copy it may have come
+  // from): they are worded again from their absolute times now and every few seconds.
+  refreshRelativeTimes();
+  window.setInterval(refreshRelativeTimes, 10_000);
+}
+
+function refreshRelativeTimes(): void {
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('.last-run a[data-at]')) {
+    link.textContent = formatAge(Date.now() - Date.parse(link.dataset.at!));
+  }
+  for (const time of document.querySelectorAll<HTMLTimeElement>('time.next-run[datetime]')) {
+    time.textContent = formatNextIn(Date.parse(time.dateTime) - Date.now());
+  }
 }
 
 async function refresh(filters: string): Promise<void> {
@@ -76,12 +95,13 @@ async function refresh(filters: string): Promise<void> {
     if (!row) continue;
     setStatus(row, data.status, data.reason ?? '');
     cell(row, '.maintenance-note').textContent = maintenanceNote(data.maintenance);
-    if (data.lastRun) setLastRunLink(row, data.lastRun.id, formatAge(Date.now() - Date.parse(data.lastRun.finishedAt ?? data.lastRun.createdAt)), data.lastRun.finishedAt ?? data.lastRun.createdAt);
+    if (data.lastRun) setLastRunLink(row, data.lastRun.id, formatAge(Date.now() - Date.parse(data.lastRun.finishedAt ?? data.lastRun.createdAt)), data.lastRun.trigger, data.lastRun.finishedAt ?? data.lastRun.createdAt);
     cell(row, '.duration').textContent = data.lastDurationMs === null ? '—' : formatDuration(data.lastDurationMs);
     cell(row, '.rate-24h').textContent = percent(data.passRate24h);
     cell(row, '.rate-7d').textContent = percent(data.passRate7d);
     row.querySelector('.spark path.spark-line')?.setAttribute('d', data.sparkline);
     row.querySelector('.spark path.spark-changes')?.setAttribute('d', data.sparklineChanges);
+    setSchedule(row, data);
     const incidents = cell(row, '.incidents');
     incidents.replaceChildren();
     if (data.openIncidents > 0) {
@@ -112,13 +132,41 @@ function setStatus(row: HTMLTableRowElement, status: string, reason: string): vo
   badge.title = reason;
 }
 
-function setLastRunLink(row: HTMLElement, runId: string, label: string, at?: string): void {
+/** The last-run cell as CheckRowCells.astro renders it: how long ago, and "(scheduled)" for a run the scheduler started. */
+function setLastRunLink(row: HTMLElement, runId: string, label: string, trigger: string, at?: string): void {
   const target = cell(row, '.last-run');
   const link = document.createElement('a');
   link.href = `/runs/${runId}`;
   link.textContent = label;
   link.dataset.at = at ?? new Date().toISOString();
   target.replaceChildren(link);
+  if (trigger === 'schedule') target.append(span('muted small', ' (scheduled)'));
+}
+
+/** The schedule cell as CheckRowCells.astro renders it: the interval, skips, and when the next run is due. */
+function setSchedule(row: HTMLElement, data: Pick<DashboardRow, 'schedule' | 'skippedWhileRunning' | 'nextRunAt'>): void {
+  const target = cell(row, '.schedule');
+  if (!data.schedule) return target.replaceChildren(span('muted', '—'));
+  const parts = [span('schedule-label', data.schedule.label)];
+  if (data.skippedWhileRunning > 0) parts.push(span('muted small skipped', ` (${data.skippedWhileRunning} skipped)`));
+  const next = document.createElement('div');
+  next.className = 'muted small next-run-cell';
+  if (data.nextRunAt) {
+    const time = document.createElement('time');
+    time.className = 'next-run';
+    time.dateTime = data.nextRunAt;
+    time.title = `next run at ${data.nextRunAt}`;
+    time.textContent = formatNextIn(Date.parse(data.nextRunAt) - Date.now());
+    next.append(time);
+  }
+  target.replaceChildren(...parts, next);
+}
+
+function span(className: string, text: string): HTMLSpanElement {
+  const element = document.createElement('span');
+  element.className = className;
+  element.textContent = text;
+  return element;
 }
 
 function percent(rate: number | null): string {

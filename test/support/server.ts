@@ -36,7 +36,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the built server (this run's build, see build-site.ts) with the given environment and
- * waits until it answers. A server that exits or does not answer within 20 s fails the start
+ * waits until it answers. Schedules are off unless `env` says `RUNBOOK_LIVE_SCHEDULES: 'on'`. A server that exits or does not answer within 20 s fails the start
  * at once, with everything it printed; it is not tried again.
  */
 export async function startServer(env: Record<string, string>, port?: number, options: { ready?: (status: number) => boolean } = {}): Promise<RunningServer> {
@@ -47,7 +47,10 @@ export async function startServer(env: Record<string, string>, port?: number, op
   const token = env.RUNBOOK_LIVE_TOKEN === '' ? null : (env.RUNBOOK_LIVE_TOKEN ?? `test-${randomBytes(16).toString('hex')}`);
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(chosen), ASTRO_TELEMETRY_DISABLED: '1', ...env, RUNBOOK_LIVE_TOKEN: token ?? '' },
+    // Schedules run within seconds of start-up, so a test server starts none unless its test is
+    // about them and passes RUNBOOK_LIVE_SCHEDULES: 'on': the shipped docs' scheduled checks would
+    // otherwise start runs of their own in the middle of unrelated tests.
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(chosen), ASTRO_TELEMETRY_DISABLED: '1', RUNBOOK_LIVE_SCHEDULES: 'off', ...env, RUNBOOK_LIVE_TOKEN: token ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (log += chunk));

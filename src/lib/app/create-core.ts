@@ -146,8 +146,9 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
   // Failures found by the CLI are incidents like any other: same store, same webhook.
   incidents.start();
   const health = new TargetHealthMonitor(targets, Object.fromEntries(Object.entries(systems.targets).map(([name, target]) => [name, target.url])));
-  const scheduler = new Scheduler({ docs, catalog, runs, defaultTargets: targets.names() });
-  const runbookScheduler = new RunbookScheduler({ docs, catalog, runbooks, systems, defaultTargets: targets.names() });
+  const startupWindowSeconds = systems.schedules.startup_window_seconds;
+  const scheduler = new Scheduler({ docs, catalog, runs, defaultTargets: targets.names(), startupWindowSeconds });
+  const runbookScheduler = new RunbookScheduler({ docs, catalog, runbooks, systems, defaultTargets: targets.names(), startupWindowSeconds });
   const unsubscribe = server ? followRunsForHealth(events, health) : () => {};
   let closed = false;
   // Without a first request (an idle server), the background work starts shortly anyway.
@@ -161,8 +162,11 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         health.start();
         audit.start();
         retention.start();
-        scheduler.start();
-        runbookScheduler.start();
+        // RUNBOOK_LIVE_SCHEDULES=off: the schedules still show on the dashboard, nothing starts them.
+        if (config.runSchedules !== false) {
+          scheduler.start();
+          runbookScheduler.start();
+        }
         webhooks.start();
       });
     });

@@ -14,10 +14,20 @@ export const appConfigSchema = z.object({
   REPO_DIR: z.string().min(1).optional(),
   /** The admin's sign-in token; without it the server makes one and prints the sign-in URL. */
   RUNBOOK_LIVE_TOKEN: z.string().min(16, 'must be at least 16 characters; `openssl rand -hex 32` makes a good one').optional(),
+  /** `off` runs nothing on a schedule: a second server on the same docs, a staging copy, a test that is not about schedules. */
+  RUNBOOK_LIVE_SCHEDULES: z.enum(['on', 'off'], { error: "must be 'on' or 'off' ('off' runs no scheduled checks or runbooks)" }).default('on'),
 });
 
 /** Resolved configuration: absolute paths. */
-export type AppConfig = { docsDir: string; dataDir: string; systemsConfig: string; repoDir?: string | null; adminToken?: string | null };
+export type AppConfig = {
+  docsDir: string;
+  dataDir: string;
+  systemsConfig: string;
+  repoDir?: string | null;
+  adminToken?: string | null;
+  /** False when `RUNBOOK_LIVE_SCHEDULES=off`: a server then starts no scheduled runs. Absent means on. */
+  runSchedules?: boolean;
+};
 
 /** The environment is invalid; the message names each variable and what it must be. */
 export class InvalidConfigError extends Error {
@@ -38,5 +48,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     systemsConfig: path.resolve(cwd, parsed.data.SYSTEMS_CONFIG),
     repoDir: parsed.data.REPO_DIR ? path.resolve(cwd, parsed.data.REPO_DIR) : null,
     adminToken: parsed.data.RUNBOOK_LIVE_TOKEN ?? null,
+    runSchedules: parsed.data.RUNBOOK_LIVE_SCHEDULES === 'on',
   };
 }

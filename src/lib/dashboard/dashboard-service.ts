@@ -47,6 +47,7 @@ export class DashboardService {
   /** Runnable runbooks on each of their targets, with their latest runbook run and schedule: the first `limit`, and how many there are. */
   async runbookRows(filters: Pick<DashboardFilters, 'doc' | 'target'> = {}, limit?: number): Promise<{ rows: RunbookRow[]; total: number }> {
     const set = await this.deps.docs.current();
+    const schedules = this.deps.runbookScheduler?.snapshot() ?? new Map<string, { nextAt: string }>();
     return buildRunbookRows(
       {
         set,
@@ -57,6 +58,7 @@ export class DashboardService {
           const doc = set.byId.get(docId);
           return doc ? (runbookEvery(doc, this.deps.systems)?.label ?? null) : null;
         },
+        nextRunOf: (key) => schedules.get(key)?.nextAt ?? null,
       },
       { doc: filters.doc, target: filters.target, limit },
     );

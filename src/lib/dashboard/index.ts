@@ -2,6 +2,7 @@
 export * from './dashboard-data.ts';
 export * from './doc-freshness.ts';
 export * from './maintenance-note.ts';
+export * from './freshness-words.ts';
 export * from './prometheus-metrics.ts';
 export * from './run-all.ts';
 export * from './status-badge.ts';

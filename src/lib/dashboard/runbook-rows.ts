@@ -16,6 +16,8 @@ export interface RunbookRow {
   lastRun: Pick<RunbookRunRecord, 'id' | 'status' | 'createdAt' | 'finishedAt' | 'trigger'> | null;
   /** `every 6h` when the runbook is scheduled, else null. */
   schedule: string | null;
+  /** When the scheduler next runs it here, if it is scheduled and the scheduler has seen it. */
+  nextRunAt: string | null;
 }
 
 /** Which runbook rows to build: narrowed by doc and target, the first `limit` of them. */
@@ -36,6 +38,8 @@ export function buildRunbookRows(
     runbooks: Pick<RunbookRunService, 'list'>;
     defaultTargets: string[];
     scheduleOf: (docId: string) => string | null;
+    /** The runbook scheduler's next due time for a `docId@target` key. */
+    nextRunOf?: (key: string) => string | null;
   },
   selection: RunbookRowSelection = {},
 ): { rows: RunbookRow[]; total: number } {
@@ -65,6 +69,7 @@ export function buildRunbookRows(
           }
         : null,
       schedule: sources.scheduleOf(doc.id),
+      nextRunAt: sources.nextRunOf?.(`${doc.id}@${target}`) ?? null,
     };
   });
   return { rows, total: chosen.length };

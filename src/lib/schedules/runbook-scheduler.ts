@@ -1,10 +1,8 @@
-import { TickLoop } from './tick-loop.ts';
 import type { DocRecord, DocSet } from '../docs/index.ts';
 import { parseTimeout, type ProcedureCatalog } from '../procedures/index.ts';
 import { parseStartRunbook, runbookPlan, type RunbookRunService } from '../runs/index.ts';
 import type { SystemsConfig } from '../systems/index.ts';
-import type { ScheduleState } from './scheduler.ts';
-import { scheduleJitter } from './schedule-jitter.ts';
+import { ScheduleLoop, type ScheduleLoopDeps } from './schedule-loop.ts';
 
 /** A runbook's interval and where it was declared. */
 export interface RunbookEvery {
@@ -29,92 +27,43 @@ export function runbookEvery(doc: Pick<DocRecord, 'id' | 'frontmatter'>, systems
 }
 
 /** Collaborators and knobs, built once per server. */
-export interface RunbookSchedulerDeps {
-  docs: { current(): Promise<DocSet> };
+export interface RunbookSchedulerDeps extends ScheduleLoopDeps {
   catalog: ProcedureCatalog;
   runbooks: Pick<RunbookRunService, 'start' | 'list'>;
   systems: Pick<SystemsConfig, 'runbooks'>;
   defaultTargets: string[];
-  tickMs?: number;
-  /** 0..1; injectable so tests can pin the jitter. */
-  random?: () => number;
-  now?: () => number;
 }
 
 /**
  * Runs whole runbooks that declare an interval, per target, the way `Scheduler` runs
- * `every=` checks: the first run one interval after start (or after the last runbook run),
- * with the same jitter, and a runbook still going when it comes due again is skipped and
- * counted, not stacked.
+ * `every=` checks (the same `ScheduleLoop`): once within the start-up window, then on the
+ * interval with the same jitter, and a runbook still going when it comes due again is
+ * skipped and counted, not stacked. Its snapshot's `blockId` holds the doc id.
  */
-export class RunbookScheduler {
+export class RunbookScheduler extends ScheduleLoop {
   private readonly deps: RunbookSchedulerDeps;
-  private readonly states = new Map<string, ScheduleState>();
-  private readonly loop: TickLoop;
 
   constructor(deps: RunbookSchedulerDeps) {
+    super(deps, 'runbook scheduler');
     this.deps = deps;
-    this.loop = new TickLoop(() => this.tick(), 'runbook scheduler', deps.tickMs ?? 1_000);
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  /** Every runbook schedule, keyed by `docId@target` (`blockId` holds the doc id). */
-  snapshot(): Map<string, ScheduleState> {
-    return new Map(this.states);
-  }
-
-
-  /** Starts whatever is due; returns the ids of the runbook runs it started. */
-  async tick(): Promise<string[]> {
-    return this.loop.exclusive([], async () => {
-      const set = await this.deps.docs.current();
-      const now = this.now();
-      const started: string[] = [];
-      const seen = new Set<string>();
-      for (const doc of set.docs) {
-        const every = runbookEvery(doc, this.deps.systems);
-        const plan = every ? runbookPlan(doc, this.deps.catalog, this.deps.defaultTargets, set) : null;
-        if (!every || !plan) continue;
-        for (const target of plan.targets) {
-          const key = `${doc.id}@${target}`;
-          seen.add(key);
-          let state = this.states.get(key);
-          if (!state || state.everySeconds !== every.seconds) {
-            const [last] = this.deps.runbooks.list({ docId: doc.id, target, limit: 1 });
-            const firstDue = (last ? Date.parse(last.createdAt) : now) + every.seconds * 1000 + this.jitter(every.seconds, !last);
-            state = { key, blockId: doc.id, target, everySeconds: every.seconds, nextAt: new Date(Math.max(now, firstDue)).toISOString(), skipped: state?.skipped ?? 0, lastRunId: last?.id ?? null };
-            this.states.set(key, state);
-          }
-          if (Date.parse(state.nextAt) > now) continue;
-          state.nextAt = new Date(now + every.seconds * 1000 + this.jitter(every.seconds, false)).toISOString();
-          const parsed = parseStartRunbook({ doc: doc.id, hash: plan.hash, target }, { set, catalog: this.deps.catalog, defaultTargets: this.deps.defaultTargets, actor: 'scheduler', trigger: 'schedule' });
-          if (!parsed.ok) continue;
-          const { run, joined } = this.deps.runbooks.start(parsed.request);
-          if (joined) {
-            state.skipped += 1;
-          } else {
-            state.lastRunId = run.id;
-            started.push(run.id);
-          }
-        }
+  protected pass(set: DocSet, now: number): string[] {
+    const started: string[] = [];
+    for (const doc of set.docs) {
+      const every = runbookEvery(doc, this.deps.systems);
+      const plan = every ? runbookPlan(doc, this.deps.catalog, this.deps.defaultTargets, set) : null;
+      if (!every || !plan) continue;
+      for (const target of plan.targets) {
+        const lastRun = () => this.deps.runbooks.list({ docId: doc.id, target, limit: 1 })[0] ?? null;
+        const state = this.book.due({ key: `${doc.id}@${target}`, blockId: doc.id, target, everySeconds: every.seconds, lastRun }, now);
+        if (!state) continue;
+        const parsed = parseStartRunbook({ doc: doc.id, hash: plan.hash, target }, { set, catalog: this.deps.catalog, defaultTargets: this.deps.defaultTargets, actor: 'scheduler', trigger: 'schedule' });
+        if (!parsed.ok) continue;
+        const { run, joined } = this.deps.runbooks.start(parsed.request);
+        if (this.book.started(state, run.id, joined)) started.push(run.id);
       }
-      for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
-      return started;
-    });
-  }
-
-  private jitter(everySeconds: number, firstRun: boolean): number {
-    return scheduleJitter(everySeconds, firstRun, (this.deps.random ?? Math.random)());
-  }
-
-  private now(): number {
-    return this.deps.now?.() ?? Date.now();
+    }
+    return started;
   }
 }

@@ -34,6 +34,8 @@ export interface SystemsConfig {
   runbooks?: SystemsConfigFile['runbooks'];
   /** Every maintenance window, per target and per check; absent means none. */
   maintenance?: MaintenanceWindows;
+  /** When schedules run first: `startup_window_seconds`. */
+  schedules: SystemsConfigFile['schedules'];
   docs: SystemsConfigFile['docs'];
   repo: SystemsConfigFile['repo'];
   /** Sign-in and roles (the `auth` section), and why it could not be used. */
@@ -63,7 +65,7 @@ export function variableDefaults(system: ResolvedSystem): Record<string, string>
  */
 export function defaultSystemsConfig(source: string | null, auth: AuthSettings = { config: defaultAuthConfig(), problem: null }): SystemsConfig {
   const config = systemsConfigSchema.parse({});
-  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, maintenance: MaintenanceWindows.none(), docs: config.docs, repo: config.repo, auth };
+  return { source, targets: config.targets, systems: new Map(), runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, maintenance: MaintenanceWindows.none(), schedules: config.schedules, docs: config.docs, repo: config.repo, auth };
 }
 
 /**
@@ -122,7 +124,7 @@ export function loadSystemsConfig(file: string): SystemsConfig {
     throw new InvalidSystemsConfigError(`${file} is not a valid systems configuration:\n${problems.map((l) => `  - ${l}`).join('\n')}`, auth);
   }
   const maintenance = MaintenanceWindows.fromConfig(config.targets, config.maintenance);
-  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, maintenance, docs: config.docs, repo: config.repo, auth };
+  return { source: exists ? file : null, targets: config.targets, systems, runs: config.runs, notifications: config.notifications, runbooks: config.runbooks, maintenance, schedules: config.schedules, docs: config.docs, repo: config.repo, auth };
 }
 
 /** The `auth` section, and the rest of the file for the systems schema. */

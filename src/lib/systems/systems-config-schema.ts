@@ -72,6 +72,19 @@ export const runbookScheduleSchema = z.strictObject({
 });
 export type RunbookSchedule = z.infer<typeof runbookScheduleSchema>;
 
+const STARTUP_WINDOW = 'must be a whole number of seconds from 0 to 3600';
+
+/** When scheduled checks and runbooks run first. */
+export const schedulesConfigSchema = z.strictObject({
+  /**
+   * Each schedule runs once within this many seconds of the server starting (or of a doc
+   * gaining it), at a random point so a restart does not start them all at once; then on its
+   * interval. 0 runs them all at once.
+   */
+  startup_window_seconds: z.number({ error: STARTUP_WINDOW }).int({ error: STARTUP_WINDOW }).min(0, { error: STARTUP_WINDOW }).max(3600, { error: STARTUP_WINDOW }).default(30),
+});
+export type SchedulesConfig = z.infer<typeof schedulesConfigSchema>;
+
 /** The systems configuration file (`runbook-live.yaml`); its `auth` section is the auth domain's `authConfigSchema`, read beside it. */
 export const systemsConfigSchema = z.strictObject({
   targets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'target names are lowercase letters, digits, _ and -'), targetConfigSchema)
@@ -85,6 +98,8 @@ export const systemsConfigSchema = z.strictObject({
   maintenance: z.array(maintenanceEntrySchema).default([]),
   /** Runbooks run whole on a schedule, by doc id; this wins over the doc's own `every:`. */
   runbooks: z.record(z.string().min(1), runbookScheduleSchema).default({}),
+  /** When schedules run first (`every=` checks and runbooks with an interval). */
+  schedules: schedulesConfigSchema.prefault({}),
   /** How docs validation judges this repository (see the docs domain). */
   docs: docsSettingsSchema.prefault({}),
   /** Where the repository's files can be seen on the web. */

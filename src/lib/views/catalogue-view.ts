@@ -1,9 +1,9 @@
 import type { Core } from '../app/index.ts';
 import { docHref, buildCatalogue, type CatalogueGroup } from '../docs/index.ts';
-import { formatAge } from '../shared/index.ts';
+import { describeFreshness, type FreshnessView } from '../dashboard/index.ts';
 
-/** One catalogue row: the doc's summary, where it lives, and when it was last verified. */
-export type CatalogueRow = CatalogueGroup['docs'][number] & { href: string; search: string; verified: { text: string; flag: 'failing' | 'never run' | null } };
+/** One catalogue row: the doc's summary, where it lives, and how its checks stand (null: it has none). */
+export type CatalogueRow = CatalogueGroup['docs'][number] & { href: string; search: string; verified: FreshnessView | null };
 
 /** Everything the home page renders. */
 export interface CatalogueView {
@@ -20,12 +20,10 @@ export async function catalogueView(core: Core, query: URLSearchParams = new URL
   const folder = query.get('folder') || null;
   const set = await core.docs.current();
   const freshnessOf = core.dashboard.freshnessOf(set);
-  const verified = (id: string): CatalogueRow['verified'] => {
+  // The same words as the doc page's freshness line.
+  const verified = (id: string): FreshnessView | null => {
     const doc = set.byId.get(id);
-    const freshness = doc ? freshnessOf(doc) : null;
-    if (!freshness) return { text: '—', flag: null };
-    const newest = freshness.verified.filter((v) => v.lastPassAt).sort((a, b) => b.lastPassAt!.localeCompare(a.lastPassAt!))[0];
-    return { text: newest ? `${formatAge(now - Date.parse(newest.lastPassAt!))} on ${newest.target}` : 'never', flag: freshness.flag };
+    return doc ? describeFreshness(freshnessOf(doc), now) : null;
   };
   return {
     docsDir: set.docsDir,

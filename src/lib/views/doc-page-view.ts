@@ -1,6 +1,6 @@
 import type { Core } from '../app/index.ts';
 import { resolveCitation } from '../checks/index.ts';
-import type { DocFreshness, ValidatedByEntry, VerifiedByEntry } from '../dashboard/index.ts';
+import { describeFreshness, type FreshnessView, type ValidatedByEntry, type VerifiedByEntry } from '../dashboard/index.ts';
 import { describeDoc, docHref, lastUpdated, repositoryHref, repositoryPath, type DocDetail, type DocRecord, type DocSet, type LastUpdated } from '../docs/index.ts';
 import { sectionIncidents, troubleshootingSections, type SectionIncidents } from '../incidents/index.ts';
 import type { RenderedSegment, TocEntry } from '../markdown/index.ts';
@@ -20,7 +20,8 @@ export type DocPageView =
       toc: TocEntry[];
       /** Why the body is not shown (too large, too deep, too slow to render); the rest of the page is. */
       renderProblem: string | null;
-      freshness: DocFreshness | null;
+      /** How the doc's checks stand, one line per target; null when it has no checks. */
+      freshness: FreshnessView | null;
       verifiers: VerifiedByEntry[];
       /** The doc's schema blocks and the checks validating against each. */
       schemas: ValidatedByEntry[];
@@ -55,7 +56,7 @@ export interface DocRunbook {
 }
 
 /** A doc page: the rendered body with its blocks decorated, incidents under their sections, links both ways. */
-export async function docPageView(core: Core, id: string): Promise<DocPageView> {
+export async function docPageView(core: Core, id: string, now = Date.now()): Promise<DocPageView> {
   const set = await core.docs.current();
   const doc = set.byId.get(id);
   if (!doc || !core.pages) return { found: false, id };
@@ -70,7 +71,7 @@ export async function docPageView(core: Core, id: string): Promise<DocPageView> 
     segments: rendered.segments.map((segment) => ({ ...segment, incidents: (segment.headingId && incidents.get(segment.headingId)) || null })),
     toc: rendered.toc,
     renderProblem: rendered.problem,
-    freshness: core.dashboard.freshnessOf(set)(doc),
+    freshness: describeFreshness(core.dashboard.freshnessOf(set)(doc), now),
     verifiers: core.dashboard.verifiedBy(set, doc),
     schemas: core.dashboard.validatedBy(set, doc),
     about: [

@@ -59,7 +59,9 @@ beforeAll(async () => {
   const size = (await testDocker.getImage(TEST_IMAGE).inspect()).Size;
   console.log(`runbook-live image: base ${seconds.base}s, context ${seconds.context}s, build ${seconds.build}s, ${Math.round(size / 1e6)} MB`);
   await testDocker.createVolume({ Name: DATA_VOLUME, Labels: LABELS });
-  started = await startImageContainer({ name: CONTAINER_NAME, volume: DATA_VOLUME, labels: LABELS, env: { RUNBOOK_LIVE_TOKEN: TOKEN } });
+  // Schedules off: the shipped docs' scheduled checks would otherwise start runs of their own
+  // within seconds, beside the ones this test starts and accounts for.
+  started = await startImageContainer({ name: CONTAINER_NAME, volume: DATA_VOLUME, labels: LABELS, env: { RUNBOOK_LIVE_TOKEN: TOKEN, RUNBOOK_LIVE_SCHEDULES: 'off' } });
   await waitHealthy(started.container);
 }, 600_000);
 

@@ -6,7 +6,8 @@ import { filtersFrom, loadDashboard, pageFrom, type DashboardSources } from '../
 import { SqliteRunStore } from '../../../src/lib/runs/sqlite-run-store.ts';
 import { SqliteIncidentStore } from '../../../src/lib/incidents/sqlite-incident-store.ts';
 import type { TargetHealthMonitor } from '../../../src/lib/systems/target-health.ts';
-import type { Scheduler, ScheduleState } from '../../../src/lib/schedules/scheduler.ts';
+import type { Scheduler } from '../../../src/lib/schedules/scheduler.ts';
+import type { ScheduleState } from '../../../src/lib/schedules/schedule-book.ts';
 import { maintenanceEntrySchema, maintenanceWindowSchema } from '../../../src/lib/systems/maintenance-schema.ts';
 import { MaintenanceWindows } from '../../../src/lib/systems/maintenance-windows.ts';
 import { demoFixture, health, runRecord, type Fixture } from './fixtures.ts';

@@ -44,6 +44,7 @@ beforeEach(async () => {
     systems: new Map([['app', { name: 'app', dir: path.join(docs.dir, 'ctx'), targets: ['local', 'far'], variables: [{ name: 'IMAGE', default: 'app:latest', kind: 'image', description: null }] }]]),
     runs: { concurrency: 2, timeout_seconds: 900, log_limit_bytes: 1_048_576, start_rate_per_minute: 30, queue_limit: 100, retention: { keep_last: 100, keep_days: 30 } },
     notifications: {},
+    schedules: { startup_window_seconds: 30 },
     docs: { rules: {}, max_doc_bytes: 1_048_576, render_timeout_ms: 2_000 },
     repo: {},
     auth: { config: defaultAuthConfig(), problem: null },

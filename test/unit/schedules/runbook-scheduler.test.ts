@@ -55,8 +55,8 @@ beforeEach(() => {
 });
 
 function scheduler(systemsRunbooks: Record<string, { every: string }> = {}): RunbookScheduler {
-  // random 0.5 pins the jitter: a first run waits one interval plus half its spread (15 s for 5m), later ones exactly one interval.
-  return new RunbookScheduler({ docs: world.docsSource, catalog: world.catalog, runbooks, systems: { runbooks: systemsRunbooks }, defaultTargets: ['local'], random: () => 0.5, now: () => clock });
+  // random 0.5 pins the jitter: a first run waits half the 30 s start-up window (15 s), later ones exactly one interval.
+  return new RunbookScheduler({ docs: world.docsSource, catalog: world.catalog, runbooks, systems: { runbooks: systemsRunbooks }, defaultTargets: ['local'], startupWindowSeconds: 30, random: () => 0.5, now: () => clock });
 }
 
 describe('runbookEvery', () => {
@@ -76,12 +76,13 @@ describe('runbookEvery', () => {
 });
 
 describe('RunbookScheduler', () => {
-  it('runs a runbook with every: one interval after start, on each of its targets, then again each interval', async () => {
+  it('runs a runbook with every: within the start-up window, on each of its targets, then again each interval', async () => {
     const s = scheduler();
     expect(await s.tick()).toEqual([]);
     // Targets come from the system: demo runs on local and remote.
     expect([...s.snapshot().keys()]).toEqual(['RUN-timed@local', 'RUN-timed@remote']);
-    clock = T0 + 5 * MIN + 15_000;
+    expect(s.snapshot().get('RUN-timed@local')!.nextAt).toBe(iso(T0 + 15_000));
+    clock = T0 + 15_000;
     expect(await s.tick()).toEqual(['rb-1', 'rb-2']);
     expect(runbooks.requests.map((r) => [r.doc.id, r.target, r.trigger, r.actor, r.steps.map((step) => step.request !== null)])).toEqual([
       ['RUN-timed', 'local', 'schedule', 'scheduler', [true, false]],
@@ -96,18 +97,37 @@ describe('RunbookScheduler', () => {
     const s = scheduler();
     await s.tick();
     runbooks.active.add('RUN-timed@local');
-    clock = T0 + 6 * MIN;
+    clock = T0 + 15_000;
     expect(await s.tick()).toEqual(['rb-1']);
     expect(s.snapshot().get('RUN-timed@local')!.skipped).toBe(1);
+  });
+
+  it('runs within the window after start even when a runbook ran recently, and a changed interval counts from its last run', async () => {
+    runbooks.stored.push({ id: 'earlier', docId: 'RUN-timed', target: 'local', createdAt: iso(T0 - MIN), status: 'passed', trigger: 'schedule' } as RunbookRunRecord);
+    const configured: Record<string, { every: string }> = {};
+    const s = scheduler(configured);
+    await s.tick();
+    expect(s.snapshot().get('RUN-timed@local')).toMatchObject({ lastRunId: 'earlier', nextAt: iso(T0 + 15_000) });
+    clock = T0 + 15_000;
+    expect(await s.tick()).toEqual(['rb-2', 'rb-3']);
+    // The operator moves it to 1h: the next run is 1h after rb-2, not another start-up slot.
+    configured['RUN-timed'] = { every: '1h' };
+    clock = T0 + 20_000;
+    expect(await s.tick()).toEqual([]);
+    expect(s.snapshot().get('RUN-timed@local')).toMatchObject({ everySeconds: 3600, lastRunId: 'rb-2', nextAt: iso(T0 + 15_000 + 60 * MIN) });
   });
 
   it('schedules a runbook from the systems configuration alone, never one that only has manual steps', async () => {
     const s = scheduler({ 'RUN-plain': { every: '2m' } });
     await s.tick();
     expect([...s.snapshot().keys()].sort()).toEqual(['RUN-plain@local', 'RUN-plain@remote', 'RUN-timed@local', 'RUN-timed@remote']);
-    clock = T0 + 2 * MIN + 10_000;
-    expect(await s.tick()).toEqual(['rb-1', 'rb-2']);
-    expect(runbooks.requests.map((r) => r.doc.id)).toEqual(['RUN-plain', 'RUN-plain']);
+    clock = T0 + 15_000;
+    expect(await s.tick()).toEqual(['rb-1', 'rb-2', 'rb-3', 'rb-4']);
+    expect(runbooks.requests.map((r) => r.doc.id).sort()).toEqual(['RUN-plain', 'RUN-plain', 'RUN-timed', 'RUN-timed']);
+    // From then on each on its own interval: 2m for the configured one, 5m for the doc's own.
+    clock += 2 * MIN;
+    expect(await s.tick()).toEqual(['rb-5', 'rb-6']);
+    expect(runbooks.requests.slice(4).map((r) => r.doc.id)).toEqual(['RUN-plain', 'RUN-plain']);
   });
 });
 

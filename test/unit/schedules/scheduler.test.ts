@@ -67,6 +67,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** The start-up window the tests run with: a first run comes 0..30 s after the scheduler sees the check. */
+const WINDOW_SECONDS = 30;
+
 /** A scheduler over the world's docs on the fake clock; `random` is a constant or a queue of values. */
 function scheduler(random: number | number[] = 0.5, overrides: Partial<SchedulerDeps> = {}): Scheduler {
   const queue = Array.isArray(random) ? [...random] : null;
@@ -75,6 +78,7 @@ function scheduler(random: number | number[] = 0.5, overrides: Partial<Scheduler
     catalog: world.catalog,
     runs,
     defaultTargets: ['local'],
+    startupWindowSeconds: WINDOW_SECONDS,
     now: () => clock,
     random: () => {
       if (!queue) return random as number;
@@ -100,10 +104,9 @@ function schedule(s: Scheduler, key: string) {
 
 describe('Scheduler: first runs', () => {
   it.each([
-    [0, 5 * MIN],
-    [0.5, 5 * MIN + 15_000],
-    [1, 5 * MIN + 30_000],
-  ])('with random()=%s, a never-run 5m check is first due %s ms after the first tick (first-run jitter only ever adds)', async (random, delay) => {
+    [0.5, 15_000],
+    [1, 29_999],
+  ])('with random()=%s, a never-run 5m check is first due %s ms after the first tick: within the start-up window, not one interval later', async (random, delay) => {
     const s = scheduler(random);
     expect(await s.tick()).toEqual([]);
     expect(schedule(s, 'REF-solo/solo@local').nextAt).toBe(iso(T0 + delay));
@@ -117,6 +120,11 @@ describe('Scheduler: first runs', () => {
     expect(runs.requests).toHaveLength(1);
   });
 
+  it('with random()=0, or a window of 0 s, runs a check on the very first tick', async () => {
+    expect(await scheduler(0).tick()).toEqual(['run-1']);
+    expect(await scheduler(0.9, { startupWindowSeconds: 0 }).tick()).toEqual(['run-2']);
+  });
+
   it('describes a new schedule fully in snapshot() and asks the store for the last run of that block and target', async () => {
     const s = scheduler(0.5);
     await s.tick();
@@ -125,7 +133,7 @@ describe('Scheduler: first runs', () => {
       blockId: 'REF-solo/solo',
       target: 'local',
       everySeconds: 300,
-      nextAt: '2026-11-26T12:05:15.000Z',
+      nextAt: '2026-11-26T12:00:15.000Z',
       skipped: 0,
       lastRunId: null,
     });
@@ -136,8 +144,6 @@ describe('Scheduler: first runs', () => {
     await withDemo();
     const s = scheduler(0);
     await s.tick();
-    clock = T0 + 5 * MIN;
-    await s.tick();
     const request = runs.requests.find((r) => r.block.id === 'RUN-demo/probe' && r.target === 'local');
     const prepared = world.catalog.prepare(world.block('RUN-demo/probe'), {});
     expect(prepared.ok).toBe(true);
@@ -145,28 +151,41 @@ describe('Scheduler: first runs', () => {
     expect(request!.steps[0]).toMatchObject({ kind: 'run', image: 'python:3.13-slim' });
   });
 
-  it('caps the jitter at one minute for intervals longer than ten minutes', async () => {
+  it('gives a check that appears later (a doc gained it) its first run within the window from when it was seen', async () => {
+    const s = scheduler(0.5);
+    await s.tick();
+    clock = T0 + 10 * MIN;
+    await withDemo();
+    expect(await s.tick()).toEqual(['run-1']);
+    expect(schedule(s, 'RUN-demo/probe@local').nextAt).toBe(iso(T0 + 10 * MIN + 15_000));
+    clock = T0 + 10 * MIN + 15_000;
+    expect((await s.tick()).length).toBe(2);
+    expect(runs.requests.map((r) => `${r.block.id}@${r.target}`)).toEqual(['REF-solo/solo@local', 'RUN-demo/probe@local', 'RUN-demo/probe@remote']);
+  });
+
+  it('caps the jitter of later runs at one minute for intervals longer than ten minutes', async () => {
     world.writeReference('solo', fence('bash { name=solo check every=1h }', 'docker image inspect python:3.13-slim'));
     await world.reload();
-    const s = scheduler([1, 0]);
-    await s.tick();
+    const s = scheduler([0, 1, 0]);
+    expect(await s.tick()).toEqual(['run-1']);
+    // random()=1 is the latest a later run may come: one minute late.
     expect(schedule(s, 'REF-solo/solo@local')).toMatchObject({ everySeconds: 3600, nextAt: iso(T0 + 60 * MIN + MIN) });
 
     clock = T0 + 61 * MIN;
-    expect(await s.tick()).toEqual(['run-1']);
-    // random()=0 is the earliest a later run may come: one minute early.
+    expect(await s.tick()).toEqual(['run-2']);
+    // random()=0 is the earliest: one minute early.
     expect(schedule(s, 'REF-solo/solo@local').nextAt).toBe(iso(clock + 60 * MIN - MIN));
   });
 });
 
 describe('Scheduler: later runs', () => {
   it('runs each time again one interval after the run, moved by up to ±10% (random 0 → -10%, 1 → +10%, 0.5 → none)', async () => {
-    const s = scheduler([0, 0, 1, 0.5]);
+    const s = scheduler([0.5, 0, 1, 0.5]);
     await s.tick();
     const key = 'REF-solo/solo@local';
-    expect(schedule(s, key).nextAt).toBe(iso(T0 + 5 * MIN));
+    expect(schedule(s, key).nextAt).toBe(iso(T0 + 15_000));
 
-    clock = T0 + 5 * MIN;
+    clock = T0 + 15_000;
     expect(await s.tick()).toEqual(['run-1']);
     expect(schedule(s, key)).toMatchObject({ nextAt: iso(clock + 5 * MIN - 30_000), lastRunId: 'run-1' });
 
@@ -183,11 +202,11 @@ describe('Scheduler: later runs', () => {
   it('starts nothing on ticks between two due times', async () => {
     const s = scheduler(0.5);
     await s.tick();
-    clock = T0 + 5 * MIN + 15_000;
+    clock = T0 + 15_000;
     await s.tick();
     const started = runs.requests.length;
     for (const offset of [1, MIN, 4 * MIN, 5 * MIN - 1]) {
-      clock = T0 + 5 * MIN + 15_000 + offset;
+      clock = T0 + 15_000 + offset;
       expect(await s.tick()).toEqual([]);
     }
     expect(runs.requests).toHaveLength(started);
@@ -196,7 +215,7 @@ describe('Scheduler: later runs', () => {
   it('counts the next interval from the tick that started the run, so a late tick shifts the schedule', async () => {
     const s = scheduler(0.5);
     await s.tick();
-    clock = T0 + 5 * MIN + 15_000 + 42_000;
+    clock = T0 + 15_000 + 42_000;
     await s.tick();
     expect(schedule(s, 'REF-solo/solo@local').nextAt).toBe(iso(clock + 5 * MIN));
   });
@@ -209,7 +228,7 @@ describe('Scheduler: runs still going', () => {
     await s.tick();
     runs.active.add(key);
 
-    clock = T0 + 5 * MIN + 15_000;
+    clock = T0 + 15_000;
     expect(await s.tick()).toEqual([]);
     expect(schedule(s, key)).toMatchObject({ skipped: 1, lastRunId: null, nextAt: iso(clock + 5 * MIN) });
 
@@ -229,17 +248,17 @@ describe('Scheduler: runs still going', () => {
     const current = vi.fn(world.docsSource.current);
     const s = scheduler(0, { docs: { current } });
     clock = T0;
-    await s.tick();
+    expect(await s.tick()).toEqual(['run-1']);
     clock = T0 + 5 * MIN;
     const [first, second] = await Promise.all([s.tick(), s.tick()]);
-    expect(first).toEqual(['run-1']);
+    expect(first).toEqual(['run-2']);
     expect(second).toEqual([]);
     expect(current).toHaveBeenCalledTimes(2);
   });
 
   it('rejects a tick whose docs cannot be read, and ticks normally afterwards', async () => {
     let broken = true;
-    const s = scheduler(0, { docs: { current: () => (broken ? Promise.reject(new Error('docs folder unreadable')) : world.docsSource.current()) } });
+    const s = scheduler(0.5, { docs: { current: () => (broken ? Promise.reject(new Error('docs folder unreadable')) : world.docsSource.current()) } });
     await expect(s.tick()).rejects.toThrow('docs folder unreadable');
     broken = false;
     expect(await s.tick()).toEqual([]);
@@ -248,21 +267,17 @@ describe('Scheduler: runs still going', () => {
 });
 
 describe('Scheduler: history in the store', () => {
-  it('runs at once a check whose last stored run was long ago', async () => {
-    runs.stored.push(runRecord('old', { blockId: 'REF-solo/solo', target: 'local', createdAt: iso(T0 - 24 * 60 * MIN) }));
+  it.each([
+    ['long ago', T0 - 24 * 60 * MIN],
+    ['a minute ago', T0 - MIN],
+  ])('still runs a check whose last stored run was %s within the window after start, then one interval after that run', async (_when, at) => {
+    runs.stored.push(runRecord('old', { blockId: 'REF-solo/solo', target: 'local', createdAt: iso(at) }));
     const s = scheduler(0.5);
-    const started = await s.tick();
-    expect(started).toEqual(['run-2']);
-    expect(runs.requests.map((r) => r.block.id)).toEqual(['REF-solo/solo']);
-    expect(schedule(s, 'REF-solo/solo@local')).toMatchObject({ lastRunId: 'run-2', nextAt: iso(T0 + 5 * MIN) });
-  });
-
-  it('resumes a check that ran recently one interval after that run, with the later-run jitter', async () => {
-    runs.stored.push(runRecord('recent', { blockId: 'REF-solo/solo', target: 'local', createdAt: iso(T0 - MIN) }));
-    const s = scheduler([0]);
     expect(await s.tick()).toEqual([]);
-    // random()=0 is -10% for a later run; a first run would never come early.
-    expect(schedule(s, 'REF-solo/solo@local')).toMatchObject({ lastRunId: 'recent', nextAt: iso(T0 - MIN + 5 * MIN - 30_000) });
+    expect(schedule(s, 'REF-solo/solo@local')).toMatchObject({ lastRunId: 'old', nextAt: iso(T0 + 15_000) });
+    clock = T0 + 15_000;
+    expect(await s.tick()).toEqual(['run-2']);
+    expect(schedule(s, 'REF-solo/solo@local')).toMatchObject({ lastRunId: 'run-2', nextAt: iso(clock + 5 * MIN) });
   });
 });
 
@@ -289,7 +304,7 @@ describe('Scheduler: docs that change', () => {
     const key = 'REF-solo/solo@local';
     await s.tick();
     runs.active.add(key);
-    clock = T0 + 5 * MIN + 15_000;
+    clock = T0 + 15_000;
     await s.tick();
     runs.active.delete(key);
     clock += 5 * MIN;
@@ -305,6 +320,18 @@ describe('Scheduler: docs that change', () => {
 
     clock = ranAt + MIN;
     expect(await s.tick()).toEqual(['run-2']);
+  });
+
+  it('keeps the start-up slot of a check whose every= changed before its first run', async () => {
+    const s = scheduler(0.5);
+    await s.tick();
+    world.writeReference('solo', fence('bash { name=solo check every=1m }', 'docker image inspect python:3.13-slim'));
+    await world.reload();
+    clock = T0 + 5_000;
+    expect(await s.tick()).toEqual([]);
+    expect(schedule(s, 'REF-solo/solo@local')).toMatchObject({ everySeconds: 60, nextAt: iso(T0 + 15_000) });
+    clock = T0 + 15_000;
+    expect(await s.tick()).toEqual(['run-1']);
   });
 
   it('never schedules or starts blocks that cannot run, are not checks, or have no valid every=', async () => {
@@ -325,10 +352,10 @@ describe('Scheduler: docs that change', () => {
 describe('Scheduler: targets', () => {
   it("gives every target of the block's system its own schedule, run and skip count", async () => {
     await withDemo();
-    const s = scheduler(0);
+    const s = scheduler(0.5);
     await s.tick();
     runs.active.add('RUN-demo/probe@remote');
-    clock = T0 + 5 * MIN;
+    clock = T0 + 15_000;
     const started = await s.tick();
 
     const probes = runs.requests.filter((r) => r.block.id === 'RUN-demo/probe');

@@ -39,6 +39,17 @@ describe('loadSystemsConfig', () => {
     expect(() => loadSystemsConfig(write('runs:\n  concurrency: 0\n'))).toThrow(/runs.concurrency: Too small/);
   });
 
+  it('reads schedules.startup_window_seconds, 30 s unless set, and names the field of a value it cannot use', () => {
+    expect(loadSystemsConfig(write('systems: {}\n')).schedules).toEqual({ startup_window_seconds: 30 });
+    expect(loadSystemsConfig(write('schedules:\n  startup_window_seconds: 0\n')).schedules).toEqual({ startup_window_seconds: 0 });
+    for (const bad of ['-1', '2.5', '3601', 'soon']) {
+      expect(() => loadSystemsConfig(write(`schedules:\n  startup_window_seconds: ${bad}\n`)), bad).toThrow(
+        /systems\.yaml is not a valid systems configuration:\n {2}- schedules\.startup_window_seconds: must be a whole number of seconds from 0 to 3600\n/,
+      );
+    }
+    expect(() => loadSystemsConfig(write('schedules:\n  startup_window: 5\n'))).toThrow(/schedules: Unrecognized key: "startup_window"/);
+  });
+
   it('means no systems when the file does not exist', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'runbook-live-systems-'));
     const config = loadSystemsConfig(path.join(dir, 'absent.yaml'));
