@@ -20,7 +20,7 @@ export interface PruneTask {
 export type PruneReply = { ok: true; result: PruneResult } | { ok: false; message: string };
 
 /** Rest between batches, as a multiple of each batch's time (see `PruneOptions.restRatio`). */
-const REST_RATIO = 2;
+const REST_RATIO = 1;
 
 /** What the server sends to stop a prune between batches. */
 export const STOP_PRUNING = 'stop';
