@@ -166,7 +166,13 @@ try {
   }
   const recent = async (limit: number) => ((await (await fetchGet(`${server.url}/api/runs?limit=${limit}`)).json()) as { runs: RunRow[] }).runs;
 
-  const samples: Array<{ runs: number; rss: number }> = [{ runs: 0, rss: rssMb() }];
+  // The server's own view of its memory (`/metrics`), to tell the JavaScript heap from the rest.
+  const metricsGauge = async (name: string) => {
+    const text = await (await fetchGet(server.url + uncached('/metrics'))).text();
+    return Number(new RegExp(`^${name.replace(/[{}"=.]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  };
+  const heapMb = async () => (await metricsGauge('nodejs_heap_used_bytes')) / 1024 / 1024;
+  const samples: Array<{ runs: number; rss: number; heap: number }> = [{ runs: 0, rss: rssMb(), heap: await heapMb() }];
   const ids: string[] = [];
   const t0 = nowMs();
   // Batches of SAMPLE_EVERY runs, each batch one run per block over half of the 200 blocks
@@ -183,7 +189,7 @@ try {
       await new Promise((r) => setTimeout(r, 50));
       for (const run of await recent(size + 50)) if (waiting.has(run.id) && !['queued', 'running'].includes(run.status)) waiting.delete(run.id);
     }
-    samples.push({ runs: done + size, rss: rssMb() });
+    samples.push({ runs: done + size, rss: rssMb(), heap: await heapMb() });
   }
   const wall = nowMs() - t0;
 
@@ -221,6 +227,7 @@ try {
   console.log(`\n| runs | ${shownSamples.map((s) => s.runs).join(' | ')} |`);
   console.log(`| --- | ${shownSamples.map(() => '---').join(' | ')} |`);
   console.log(`| VmRSS (MiB) | ${shownSamples.map((s) => s.rss.toFixed(1)).join(' | ')} |`);
+  console.log(`| JS heap used (MiB, /metrics) | ${shownSamples.map((s) => s.heap.toFixed(1)).join(' | ')} |`);
 
   // The dashboard again, now over 21,000 runs, to see it did not slow down with the new ones.
   const again = await repeat(Math.min(ROUNDS, 50), () => get(server.url + uncached('/api/checks')));
@@ -240,6 +247,15 @@ try {
     const routes = ['/api/checks', '/dashboard', '/api/checks?status=failing&sort=last-run'];
     let done: string | null = null;
     const t1 = nowMs();
+    // The server's event-loop delay per 10 s window (`/metrics`), sampled every 5 s: what a
+    // request waited on the request thread itself, whatever the machine was doing.
+    const stalls: number[] = [];
+    const stallWatcher = (async () => {
+      while (!done) {
+        stalls.push(await metricsGauge('runbook_live_event_loop_delay_seconds{quantile="1"}'));
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
+    })();
     const watcher = (async () => {
       while (!done) {
         const html = await (await fetchGet(`${server.url}/health`)).text();
@@ -256,6 +272,7 @@ try {
       during.push({ route, ms: nowMs() - start });
     }
     await watcher;
+    await stallWatcher;
     const wallPrune = nowMs() - t1;
     // The new process's first requests are cold (modules loading, JIT): shown apart, not judged.
     const cold = during.splice(0, 3 * routes.length);
@@ -294,6 +311,7 @@ try {
       const base = of(after, route);
       console.log(`| \`${route}\` during / after, median · max | ${ms(quantile(mine, 0.5))} · ${ms(Math.max(...mine))} / ${ms(quantile(base, 0.5))} · ${ms(Math.max(...base))} (added by the prune: p99 ${ms(p99)}, max ${ms(max)}) |`);
     }
+    console.log(`| event-loop delay of the server during the prune, worst 10 s window (/metrics) | ${ms(Math.max(...stalls) * 1000)} over ${stalls.length} samples |`);
     console.log(`| most the prune added to any request (worst during − worst after, per route) | ${ms(worstAdded)} (goal ≤ ${PRUNE_GOAL_MS} ms: ${met ? 'met' : 'MISSED'}) |`);
     console.log(`| health page afterwards | database ${size}, oldest run kept ${oldest} |`);
   }

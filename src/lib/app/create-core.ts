@@ -13,6 +13,7 @@ import { RunbookScheduler, Scheduler } from '../schedules/index.ts';
 import { CacheTags } from './cached-routes.ts';
 import { DocSearch } from '../search/index.ts';
 import { PageCache } from './page-cache.ts';
+import { ProcessMetrics } from './process-metrics.ts';
 import { DockerTargets, InvalidSystemsConfigError, MaintenanceWindows, TargetHealthMonitor, defaultSystemsConfig, followMaintenanceBoundaries, loadSystemsConfig, type SystemsConfig } from '../systems/index.ts';
 
 /** How the core is used: a server does everything; a CLI run only runs and records. */
@@ -67,6 +68,8 @@ export interface Core {
   git: GitHistory | null;
   /** Whole rendered GET answers, in front of Astro (src/middleware.ts); null in `cli` mode. */
   pageCache: PageCache | null;
+  /** Event-loop delay and memory for `/metrics`; null in `cli` mode. */
+  processMetrics: ProcessMetrics | null;
   /** Full-text search over the docs, indexed on the first search; null in `cli` mode, which searches nothing. */
   search: DocSearch | null;
   /** Starts what a server does in the background (recovery's clean-up, probes, schedules); later calls do nothing. */
@@ -183,6 +186,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         runs.live.announceMaintenance();
       })
     : () => {};
+  const processMetrics = server ? new ProcessMetrics() : null;
   let closing: Promise<void> | null = null;
   return {
     config,
@@ -208,6 +212,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
     pages,
     git,
     pageCache,
+    processMetrics,
     search,
     startBackground: () => startBackground(),
     close: () =>
@@ -222,6 +227,7 @@ export async function createCore(config: AppConfig, options: CoreOptions, setup:
         unsubscribe();
         stopBoundaries();
         pageCache?.close();
+        processMetrics?.stop();
         // Runbook runs first: draining runs alone would let a runbook start its next step.
         await runbooks.drain();
         await runs.drain();
