@@ -1,5 +1,5 @@
+import { startScriptedReceiver } from '../../support/webhook-receiver.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -206,34 +206,23 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
+/** A receiver that answers every POST 204, with each body parsed (see test/support/webhook-receiver.ts). */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
-  const received: WebhookReceiver['received'] = [];
-  const server: HttpServer = createHttpServer((request, response) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => {
-      if (request.method === 'POST') {
-        try {
-          received.push({ path: request.url ?? '', body: JSON.parse(text) as Record<string, unknown> });
-        } catch {
-          received.push({ path: request.url ?? '', body: { unparsable: text } });
-        }
-      }
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const scripted = await startScriptedReceiver([], 204);
+  const parse = (text: string): Record<string, unknown> => {
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return { unparsable: text };
+    }
+  };
   return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: scripted.url,
+    // Read afresh each time: the scripted receiver keeps adding what arrives.
+    get received() {
+      return scripted.received.map((hook) => ({ path: hook.path, body: parse(hook.body) }));
+    },
+    close: () => scripted.close(),
   };
 }
 
