@@ -30,7 +30,12 @@ const EXPECTED = `expected q (up to ${MAX_QUERY_CHARS} characters), type, status
 export function parseSearchRequest(params: URLSearchParams): { ok: true; request: SearchRequest } | { ok: false; message: string } {
   const present = Object.fromEntries([...params.entries()].filter(([, value]) => value !== ''));
   const parsed = searchRequestSchema.safeParse(present);
-  if (!parsed.success) return { ok: false, message: `Invalid search query: ${formatZodIssues(parsed.error).join('; ')}; ${EXPECTED}.` };
+  if (!parsed.success) {
+    // Name the value as it was sent ("limit=\"abc\""), not only what it became (NaN).
+    const names = [...new Set(parsed.error.issues.flatMap((issue) => (typeof issue.path[0] === 'string' ? [issue.path[0]] : [])))];
+    const sent = names.map((name) => `${name}=${JSON.stringify(String(present[name] ?? '').slice(0, 40))}`).join(', ');
+    return { ok: false, message: `Invalid search query: ${formatZodIssues(parsed.error).join('; ')}${sent ? ` (sent ${sent})` : ''}; ${EXPECTED}.` };
+  }
   return { ok: true, request: parsed.data };
 }
 

@@ -93,7 +93,7 @@ describe('search on a team repository', () => {
     expect(await search('q=')).toMatchObject({ total: 0, hits: [] });
     const response = await fetch(`${server.url}/api/search?q=x&limit=0`);
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ code: 'InvalidSearchQuery', message: 'Invalid search query: limit: Too small: expected number to be >=1; expected q (up to 500 characters), type, status, owner, limit (1 to 100) and offset (0 to 10000).' });
+    expect(await response.json()).toEqual({ code: 'InvalidSearchQuery', message: 'Invalid search query: limit: Too small: expected number to be >=1 (sent limit="0"); expected q (up to 500 characters), type, status, owner, limit (1 to 100) and offset (0 to 10000).' });
   });
 
   it('renders the search page with marked snippets, filters with counts, and the text in the header box', async () => {

@@ -43,7 +43,9 @@ describe('the search request', () => {
 
   it('names the field, the value wanted, and every parameter it takes', () => {
     const tooMany = parseSearchRequest(new URLSearchParams('q=x&limit=500'));
-    expect(tooMany).toEqual({ ok: false, message: 'Invalid search query: limit: Too big: expected number to be <=100; expected q (up to 500 characters), type, status, owner, limit (1 to 100) and offset (0 to 10000).' });
+    expect(tooMany).toEqual({ ok: false, message: 'Invalid search query: limit: Too big: expected number to be <=100 (sent limit="500"); expected q (up to 500 characters), type, status, owner, limit (1 to 100) and offset (0 to 10000).' });
+    const word = parseSearchRequest(new URLSearchParams('q=x&limit=abc'));
+    expect(word.ok ? '' : word.message).toContain('(sent limit="abc")');
     const unknown = parseSearchRequest(new URLSearchParams('q=x&sort=new'));
     expect(unknown.ok ? '' : unknown.message).toMatch(/^Invalid search query: Unrecognized key: "sort"; expected q/);
     const long = parseSearchRequest(new URLSearchParams({ q: 'x'.repeat(501) }));
