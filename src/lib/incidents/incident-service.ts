@@ -7,7 +7,7 @@ import type { Incident, IncidentEvent } from './incident-record.ts';
 import { matchSection } from './match-section.ts';
 import type { SqliteIncidentStore } from './sqlite-incident-store.ts';
 import type { SqliteMaintenanceRuns } from './sqlite-maintenance-runs.ts';
-import { troubleshootingSections } from './troubleshooting-sections.ts';
+import { troubleshootingSections, troubleshootingSectionsOf } from './troubleshooting-sections.ts';
 import type { IncidentNotifier } from './webhook-notifier.ts';
 
 /** Collaborators, built once per server. */
@@ -148,7 +148,7 @@ export class IncidentService {
     const section = matchSection(
       { kind: run.failureKind, assertion, text },
       own ? troubleshootingSections(own) : [],
-      others.flatMap((doc) => troubleshootingSections(doc)),
+      await troubleshootingSectionsOf(others),
     );
     const at = now();
     this.deps.incidents.open(

@@ -29,6 +29,10 @@ export interface TroubleshootingSection {
 
 const cache = new WeakMap<DocRecord, TroubleshootingSection[]>();
 const COVERS = /^\s*covers\s*:/i;
+const MENTIONS_TROUBLESHOOTING = /troubleshooting/i;
+
+/** Parsing for sections runs this long at most before other work gets a turn, in ms. */
+const SLICE_MS = 10;
 
 /**
  * Reads the sections under a doc's "Troubleshooting" heading and what each covers. A section
@@ -41,6 +45,11 @@ export function troubleshootingSections(doc: DocRecord): TroubleshootingSection[
   let sections = cache.get(doc);
   if (sections) return sections;
   sections = [];
+  // A full parse costs milliseconds a doc; one without the word has no such heading to find.
+  if (!MENTIONS_TROUBLESHOOTING.test(doc.body)) {
+    cache.set(doc, sections);
+    return sections;
+  }
   const tree = parseMarkdown(doc.body);
   // The page slugs every heading in document order, nested ones included; so must we.
   const slugger = new GithubSlugger();
@@ -69,6 +78,25 @@ export function troubleshootingSections(doc: DocRecord): TroubleshootingSection[
     if (current && isCoversParagraph(node)) readCovers(node, current);
   }
   cache.set(doc, sections);
+  return sections;
+}
+
+/**
+ * The troubleshooting sections of many docs, in their order. The first call after a change
+ * parses every doc that has such a heading (milliseconds each, hundreds of docs in a team's
+ * repository), so the work is cut into slices with a turn of the event loop between them:
+ * requests keep being answered while the health page or a new incident waits for this.
+ */
+export async function troubleshootingSectionsOf(docs: readonly DocRecord[]): Promise<TroubleshootingSection[]> {
+  const sections: TroubleshootingSection[] = [];
+  let sliceStart = performance.now();
+  for (const doc of docs) {
+    if (!cache.has(doc) && performance.now() - sliceStart > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    sections.push(...troubleshootingSections(doc));
+  }
   return sections;
 }
 

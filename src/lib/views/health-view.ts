@@ -1,6 +1,6 @@
 import type { Core } from '../app/index.ts';
 import { summarizeFindings, type BrokenLink, type DocSet, type Finding, type Violation } from '../docs/index.ts';
-import { troubleshootingSections, type Incident } from '../incidents/index.ts';
+import { troubleshootingSectionsOf, type Incident } from '../incidents/index.ts';
 import { brokenCitations, brokenDeclarations } from '../procedures/index.ts';
 import type { RetentionStatus } from '../runs/index.ts';
 
@@ -47,7 +47,7 @@ export async function healthView(core: Core): Promise<HealthView> {
     citations: brokenCitations(set, core.catalog),
     declarations: brokenDeclarations(set, core.catalog),
     unclassified: core.incidents.list({ limit: 1000 }).filter((incident) => incident.section === null),
-    coversProblems: set.docs.flatMap((doc) => troubleshootingSections(doc).flatMap((section) => section.problems)),
+    coversProblems: (await troubleshootingSectionsOf(set.docs)).flatMap((section) => section.problems),
     maintenanceProblems: unknownMaintenanceChecks(core, set),
     byRule: [...byRule].sort((a, b) => b[1] - a[1]).map(([rule, count]) => ({ rule, count })),
     filesWithProblems: new Set([...set.violations, ...set.broken].map((p) => p.file)).size,

@@ -8,7 +8,7 @@ import { validateDoc } from '../../../src/lib/docs/validate-doc.ts';
 import type { DocRecord } from '../../../src/lib/docs/doc-record.ts';
 import { createMarkdownRenderer, type MarkdownRenderer } from '../../../src/lib/markdown/render-markdown.ts';
 import { rehypeLinkReferences, type ReferenceLinker } from '../../../src/lib/docs/link-references.ts';
-import { COVERABLE_KINDS, troubleshootingSections, type Coverage } from '../../../src/lib/incidents/troubleshooting-sections.ts';
+import { COVERABLE_KINDS, troubleshootingSections, troubleshootingSectionsOf, type Coverage } from '../../../src/lib/incidents/troubleshooting-sections.ts';
 import { doc } from '../../support/temp-docs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -267,5 +267,34 @@ describe('troubleshootingSections: which headings count', () => {
     const ids = await pageHeadingIds(record);
     expect(ids).toEqual(['disk-full', 'troubleshooting', 'disk-full-1']);
     expect(section!.anchor).toBe('disk-full-1');
+  });
+});
+
+describe('troubleshootingSectionsOf', () => {
+  const section = (n: number) => `## Troubleshooting\n\n### Failure ${n}\n\nCovers: \`timeout\`, \`/disk ${n} full/\`\n\n${'Some prose about the failure, long enough to parse. '.repeat(40)}\n`;
+
+  it('gives every doc\'s sections in order, as troubleshootingSections does one by one', async () => {
+    const docs = Array.from({ length: 30 }, (_, i) => runbook(i % 3 === 0 ? '## Steps\n\nNothing here.\n' : section(i), `RUN-many-${i}`));
+    const all = await troubleshootingSectionsOf(docs);
+    expect(all.map((s) => `${s.docId}#${s.anchor}`)).toEqual(docs.flatMap((d) => troubleshootingSections(d)).map((s) => `${s.docId}#${s.anchor}`));
+    expect(all).toHaveLength(20);
+  });
+
+  it('lets other work run while it parses hundreds of docs', async () => {
+    let bodiesRead = 0;
+    // Each doc counts the reads of its body, so the test sees how far the parse had got.
+    const docs = Array.from({ length: 400 }, (_, i) => {
+      const record = runbook(section(i), `RUN-big-${i}`);
+      const body = record.body;
+      return Object.defineProperty({ ...record }, 'body', { get: () => ((bodiesRead += 1), body) }) as DocRecord;
+    });
+    let readBeforeOtherWork: number | null = null;
+    const parsing = troubleshootingSectionsOf(docs);
+    // Queued behind the first slice: it runs at the first turn the parse gives back.
+    setImmediate(() => (readBeforeOtherWork = bodiesRead));
+    const all = await parsing;
+    expect(all).toHaveLength(400);
+    expect(readBeforeOtherWork).toBeGreaterThan(0);
+    expect(readBeforeOtherWork!).toBeLessThan(bodiesRead);
   });
 });
