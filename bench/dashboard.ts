@@ -249,10 +249,12 @@ try {
     const t1 = nowMs();
     // The server's event-loop delay per 10 s window (`/metrics`), sampled every 5 s: what a
     // request waited on the request thread itself, whatever the machine was doing.
-    const stalls: number[] = [];
+    // Windows are counted from the core's start: samples in the first 20 s can only show a
+    // window holding the new process's start-up (module loading, first reads of every doc).
+    const stalls: Array<{ at: number; seconds: number }> = [];
     const stallWatcher = (async () => {
       while (!done) {
-        stalls.push(await metricsGauge('runbook_live_event_loop_delay_seconds{quantile="1"}'));
+        stalls.push({ at: nowMs() - t1, seconds: await metricsGauge('runbook_live_event_loop_delay_seconds{quantile="1"}') });
         await new Promise((r) => setTimeout(r, 5_000));
       }
     })();
@@ -311,7 +313,10 @@ try {
       const base = of(after, route);
       console.log(`| \`${route}\` during / after, median · max | ${ms(quantile(mine, 0.5))} · ${ms(Math.max(...mine))} / ${ms(quantile(base, 0.5))} · ${ms(Math.max(...base))} (added by the prune: p99 ${ms(p99)}, max ${ms(max)}) |`);
     }
-    console.log(`| event-loop delay of the server during the prune, worst 10 s window (/metrics) | ${ms(Math.max(...stalls) * 1000)} over ${stalls.length} samples |`);
+    const startup = stalls.filter((s) => s.at < 20_000);
+    const later = stalls.filter((s) => s.at >= 20_000);
+    const worstOf = (list: typeof stalls) => (list.length ? ms(Math.max(...list.map((s) => s.seconds)) * 1000) : 'none');
+    console.log(`| event-loop delay of the server, worst 10 s window (/metrics): the start-up window / every later one during the prune | ${worstOf(startup)} / ${worstOf(later)} over ${later.length} samples |`);
     console.log(`| most the prune added to any request (worst during − worst after, per route) | ${ms(worstAdded)} (goal ≤ ${PRUNE_GOAL_MS} ms: ${met ? 'met' : 'MISSED'}) |`);
     console.log(`| health page afterwards | database ${size}, oldest run kept ${oldest} |`);
   }
