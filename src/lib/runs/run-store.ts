@@ -32,7 +32,7 @@ export interface RunStore {
   pruneRuns(options: PruneOptions): Promise<PruneResult>;
   /** The database's size on disk and its oldest run, for the health page. */
   facts(): StoreFacts;
-  /** Finished runs per block, target and status, for metrics. */
+  /** Runs that finished, per block, target and status, for metrics: counted as they finish, not lowered by pruning. */
   countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }>;
   close(): void;
 }

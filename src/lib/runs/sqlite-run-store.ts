@@ -6,6 +6,7 @@ import { parseRunResult } from './run-result.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
 import { CHECK_LATEST_SCHEMA, backfillCheckLatest, blockTargetStats, blockTargetStatsOf, latestByKey, type BlockTargetStats, type LatestState } from './sqlite-run-stats.ts';
 import { pruneInWorker } from './prune-in-worker.ts';
+import { RUN_COUNTS_SCHEMA, backfillRunCounts, runCounts } from './sqlite-run-counts.ts';
 import { pruneRuns, storeFacts, type PruneOptions, type PruneResult, type StoreFacts } from './sqlite-run-retention.ts';
 
 const SCHEMA = `
@@ -94,6 +95,8 @@ export class SqliteRunStore implements RunStore {
     this.addMissingColumns();
     this.db.exec(CHECK_LATEST_SCHEMA);
     backfillCheckLatest(this.db);
+    this.db.exec(RUN_COUNTS_SCHEMA);
+    backfillRunCounts(this.db);
     const columns = ['id', ...Object.values(COLUMNS)];
     this.statements = {
       insert: this.db.prepare(`INSERT INTO runs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
@@ -215,8 +218,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   countByBlockTargetStatus(): Array<{ blockId: string; target: string; status: string; count: number }> {
-    const rows = this.db.prepare(`SELECT block_id, target, status, COUNT(*) AS n FROM runs WHERE status NOT IN ('queued', 'running') GROUP BY block_id, target, status`).all() as Row[];
-    return rows.map((row) => ({ blockId: String(row.block_id), target: String(row.target), status: String(row.status), count: Number(row.n) }));
+    return runCounts(this.db);
   }
 
   close(): void {
