@@ -9,6 +9,7 @@ export * from './run-result.ts';
 export * from './run-service.ts';
 export * from './run-store.ts';
 export * from './sqlite-run-stats.ts';
+export * from './sqlite-check-latest.ts';
 export * from './sqlite-run-store.ts';
 export * from './start-run-request.ts';
 export * from './run-frames.ts';

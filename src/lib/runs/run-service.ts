@@ -12,7 +12,8 @@ import { isFinal, transition, type LogLine, type RunDetail, type RunRecord, type
 import { runEventStream } from './run-event-stream.ts';
 import type { RunEvents } from './run-events.ts';
 import type { RunQuery, RunStore } from './run-store.ts';
-import type { BlockTargetStats, LatestState } from './sqlite-run-stats.ts';
+import type { BlockTargetStats } from './sqlite-run-stats.ts';
+import type { LatestState } from './sqlite-check-latest.ts';
 import { parseStartRun, type RequestProblem, type StartRunRequest } from './start-run-request.ts';
 
 export type { RunPin, StartRunRequest } from './start-run-request.ts';

@@ -1,5 +1,6 @@
 import type { LogLine, RunRecord, RunStatus } from './run-record.ts';
-import type { BlockTargetStats, LatestState } from './sqlite-run-stats.ts';
+import type { BlockTargetStats } from './sqlite-run-stats.ts';
+import type { LatestState } from './sqlite-check-latest.ts';
 import type { PruneOptions, PruneResult, StoreFacts } from './sqlite-run-retention.ts';
 
 /** Filters for listing runs, newest first. */

@@ -29,114 +29,35 @@ export interface BlockTargetStats {
   lastFinished: { status: RunStatus; finishedAt: string } | null;
 }
 
-/** A block and target's newest run, as the check_latest table keeps it. */
-export interface LatestState {
-  runId: string;
-  status: RunStatus;
-  failureKind: string | null;
-  createdAt: string;
-}
-
 type Row = Record<string, string | number | null>;
-const FINISHED = `('passed', 'failed', 'errored')`;
-const DURATION = `CAST(ROUND((julianday(finished_at) - julianday(started_at)) * 86400000) AS INTEGER)`;
 
-/**
- * The newest run of every block and target, kept by triggers on `runs` so that every writer
- * (the run service, a seeding script, the pruner) keeps it right without knowing about it.
- * The dashboard's statuses, counts and status filter read these few thousand rows instead of
- * grouping a million runs. A deleted latest run (pruning never deletes one, but a hand-edited
- * file might) is replaced by the next newest. `check_latest_version` moves whenever a row of it
- * changes (and only then: pruning old runs leaves it alone), so readers can keep it in memory. `runs_key_status` also serves every per-key
- * range read, so no narrower (block_id, target, created_at) index is kept beside it.
- */
-export const CHECK_LATEST_SCHEMA = `
-DROP INDEX IF EXISTS runs_key;
-CREATE INDEX IF NOT EXISTS runs_key_status ON runs (block_id, target, created_at, status, started_at, finished_at);
-CREATE INDEX IF NOT EXISTS runs_key_pass ON runs (block_id, target, status, finished_at);
-CREATE TABLE IF NOT EXISTS check_latest (
-  block_id TEXT NOT NULL,
-  target TEXT NOT NULL,
-  run_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  failure_kind TEXT,
-  created_at TEXT NOT NULL,
-  PRIMARY KEY (block_id, target)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS check_latest_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
-INSERT OR IGNORE INTO check_latest_version (id, version) VALUES (1, 0);
-CREATE TRIGGER IF NOT EXISTS check_latest_version_on_insert AFTER INSERT ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
-CREATE TRIGGER IF NOT EXISTS check_latest_version_on_update AFTER UPDATE ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
-CREATE TRIGGER IF NOT EXISTS check_latest_version_on_delete AFTER DELETE ON check_latest BEGIN UPDATE check_latest_version SET version = version + 1; END;
-CREATE TRIGGER IF NOT EXISTS check_latest_on_insert AFTER INSERT ON runs BEGIN
-  INSERT INTO check_latest (block_id, target, run_id, status, failure_kind, created_at)
-  VALUES (NEW.block_id, NEW.target, NEW.id, NEW.status, NEW.failure_kind, NEW.created_at)
-  ON CONFLICT (block_id, target) DO UPDATE SET run_id = excluded.run_id, status = excluded.status, failure_kind = excluded.failure_kind, created_at = excluded.created_at
-  WHERE excluded.created_at >= check_latest.created_at;
-END;
-CREATE TRIGGER IF NOT EXISTS check_latest_on_update AFTER UPDATE OF status, failure_kind ON runs BEGIN
-  UPDATE check_latest SET status = NEW.status, failure_kind = NEW.failure_kind WHERE block_id = NEW.block_id AND target = NEW.target AND run_id = NEW.id;
-END;
-CREATE TRIGGER IF NOT EXISTS check_latest_on_delete AFTER DELETE ON runs BEGIN
-  DELETE FROM check_latest WHERE block_id = OLD.block_id AND target = OLD.target AND run_id = OLD.id;
-  INSERT OR IGNORE INTO check_latest (block_id, target, run_id, status, failure_kind, created_at)
-    SELECT block_id, target, id, status, failure_kind, created_at FROM runs INDEXED BY runs_key_status
-    WHERE block_id = OLD.block_id AND target = OLD.target ORDER BY created_at DESC LIMIT 1;
-END;
-`;
+/** The statuses of a verdict, as an SQL list. */
+export const FINISHED_SQL = `('passed', 'failed', 'errored')`;
 
-/** Fills check_latest from the runs of a file written before the table existed; a no-op when it is current. */
-export function backfillCheckLatest(db: DatabaseSync): void {
-  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM check_latest) AND EXISTS (SELECT 1 FROM runs) AS missing').get() as Row;
-  if (Number(empty.missing) !== 1) return;
-  db.exec(
-    `INSERT OR REPLACE INTO check_latest (block_id, target, run_id, status, failure_kind, created_at)
-     SELECT r.block_id, r.target, r.id, r.status, r.failure_kind, r.created_at
-     FROM (SELECT DISTINCT block_id, target FROM runs) k JOIN runs r ON r.rowid = (
-       SELECT rowid FROM runs INDEXED BY runs_key_status WHERE block_id = k.block_id AND target = k.target ORDER BY created_at DESC LIMIT 1)`,
-  );
-}
-
-/** A number that changes whenever check_latest does, whoever wrote it. */
-export function checkLatestVersion(db: DatabaseSync): number {
-  return Number((db.prepare('SELECT version FROM check_latest_version').get() as Row).version);
-}
-
-/** Every block and target's newest run state, keyed by `statsKey`. */
-export function latestByKey(db: DatabaseSync): Map<string, LatestState> {
-  const latest = new Map<string, LatestState>();
-  for (const row of db.prepare('SELECT block_id, target, run_id, status, failure_kind, created_at FROM check_latest').all() as Row[]) {
-    latest.set(statsKey(String(row.block_id), String(row.target)), {
-      runId: String(row.run_id),
-      status: row.status as RunStatus,
-      failureKind: row.failure_kind === null ? null : String(row.failure_kind),
-      createdAt: String(row.created_at),
-    });
-  }
-  return latest;
-}
+/** A run's duration in ms, from its start and end columns (`run` an alias, NEW or OLD). */
+export const durationSql = (run: string) => `CAST(ROUND((julianday(${run}.finished_at) - julianday(${run}.started_at)) * 86400000) AS INTEGER)`;
 
 /**
  * The same aggregates as `blockTargetStats`, for the given blocks and targets only (a dashboard
  * page): a handful of index seeks per key, so the cost follows the page size, not the table.
  */
 export function blockTargetStatsOf(db: DatabaseSync, now: Date, keys: Array<{ blockId: string; target: string }>, sparklineLength = 20): Map<string, BlockTargetStats> {
-  const duration = DURATION.replaceAll('finished_at', 'r.finished_at').replaceAll('started_at', 'r.started_at');
+  const duration = durationSql('r');
   const latest = db.prepare(
     `SELECT r.id, r.status, r.failure_kind, r.message, r.trigger, r.created_at, r.finished_at, ${duration} AS duration_ms
      FROM check_latest l JOIN runs r ON r.id = l.run_id WHERE l.block_id = ? AND l.target = ?`,
   );
   const rates = db.prepare(
     `SELECT SUM(CASE WHEN created_at >= ? AND status = 'passed' THEN 1 ELSE 0 END) AS p24,
-       SUM(CASE WHEN created_at >= ? AND status IN ${FINISHED} THEN 1 ELSE 0 END) AS n24,
+       SUM(CASE WHEN created_at >= ? AND status IN ${FINISHED_SQL} THEN 1 ELSE 0 END) AS n24,
        SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) AS p7,
-       SUM(CASE WHEN status IN ${FINISHED} THEN 1 ELSE 0 END) AS n7
+       SUM(CASE WHEN status IN ${FINISHED_SQL} THEN 1 ELSE 0 END) AS n7
      FROM runs INDEXED BY runs_key_status WHERE block_id = ? AND target = ? AND created_at >= ?`,
   );
   const lastPass = db.prepare(`SELECT MAX(finished_at) AS last_pass FROM runs INDEXED BY runs_key_pass WHERE block_id = ? AND target = ? AND status = 'passed'`);
   const recent = db.prepare(
     `SELECT r.status, r.finished_at, r.block_hash, ${duration} AS duration_ms FROM runs r INDEXED BY runs_key_status
-     WHERE r.block_id = ? AND r.target = ? AND r.finished_at IS NOT NULL AND r.started_at IS NOT NULL AND r.status IN ${FINISHED}
+     WHERE r.block_id = ? AND r.target = ? AND r.finished_at IS NOT NULL AND r.started_at IS NOT NULL AND r.status IN ${FINISHED_SQL}
      ORDER BY r.created_at DESC LIMIT ?`,
   );
   const day = new Date(now.getTime() - 86_400_000).toISOString();
@@ -194,7 +115,7 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
   };
   const latest = db
     .prepare(
-      `SELECT r.id, r.block_id, r.target, r.status, r.failure_kind, r.message, r.trigger, r.created_at, r.finished_at, ${DURATION.replaceAll('finished_at', 'r.finished_at').replaceAll('started_at', 'r.started_at')} AS duration_ms
+      `SELECT r.id, r.block_id, r.target, r.status, r.failure_kind, r.message, r.trigger, r.created_at, r.finished_at, ${durationSql('r')} AS duration_ms
        FROM runs r JOIN (SELECT block_id, target, MAX(created_at) AS newest FROM runs GROUP BY block_id, target) x
          ON r.block_id = x.block_id AND r.target = x.target AND r.created_at = x.newest`,
     )
@@ -208,9 +129,9 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
     .prepare(
       `SELECT block_id, target,
          SUM(CASE WHEN created_at >= ? AND status = 'passed' THEN 1 ELSE 0 END) AS p24,
-         SUM(CASE WHEN created_at >= ? AND status IN ${FINISHED} THEN 1 ELSE 0 END) AS n24,
+         SUM(CASE WHEN created_at >= ? AND status IN ${FINISHED_SQL} THEN 1 ELSE 0 END) AS n24,
          SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) AS p7,
-         SUM(CASE WHEN status IN ${FINISHED} THEN 1 ELSE 0 END) AS n7
+         SUM(CASE WHEN status IN ${FINISHED_SQL} THEN 1 ELSE 0 END) AS n7
        FROM runs INDEXED BY runs_key_status WHERE created_at >= ? GROUP BY block_id, target`,
     )
     .all(day, day, week) as Row[];
@@ -230,10 +151,10 @@ export function blockTargetStats(db: DatabaseSync, now: Date, sparklineLength = 
   // instead of numbering every run in the table with a window function and sorting twice.
   const durations = db
     .prepare(
-      `SELECT r.block_id, r.target, r.status, r.finished_at, r.block_hash, ${DURATION.replaceAll('finished_at', 'r.finished_at').replaceAll('started_at', 'r.started_at')} AS duration_ms
+      `SELECT r.block_id, r.target, r.status, r.finished_at, r.block_hash, ${durationSql('r')} AS duration_ms
        FROM (SELECT DISTINCT block_id, target FROM runs) k JOIN runs r ON r.rowid IN (
          SELECT rowid FROM runs INDEXED BY runs_key_status WHERE block_id = k.block_id AND target = k.target
-           AND finished_at IS NOT NULL AND started_at IS NOT NULL AND status IN ${FINISHED}
+           AND finished_at IS NOT NULL AND started_at IS NOT NULL AND status IN ${FINISHED_SQL}
          ORDER BY created_at DESC LIMIT ?)
        ORDER BY r.block_id, r.target, r.created_at`,
     )

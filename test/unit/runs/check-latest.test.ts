@@ -37,9 +37,10 @@ describe('check_latest', () => {
     // An older run written later (an import) does not replace the newer one.
     store.insertRun(finished('old', 5 * HOUR, 'failed', { failureKind: 'exit_nonzero' }));
     store.insertRun(finished('other', 2 * HOUR, 'failed', { target: 'remote', failureKind: 'docker_unreachable' }));
+    const ended = (msAgo: number) => ago(msAgo - 1000 - 250);
     expect([...store.latestByKey()]).toEqual([
-      ['RUN-demo/probe@local', { runId: 'new', status: 'passed', failureKind: null, createdAt: ago(HOUR) }],
-      ['RUN-demo/probe@remote', { runId: 'other', status: 'failed', failureKind: 'docker_unreachable', createdAt: ago(2 * HOUR) }],
+      ['RUN-demo/probe@local', { runId: 'new', status: 'passed', failureKind: null, createdAt: ago(HOUR), finishedAt: ended(HOUR), lastFinished: { status: 'passed', finishedAt: ended(HOUR), durationMs: 250 } }],
+      ['RUN-demo/probe@remote', { runId: 'other', status: 'failed', failureKind: 'docker_unreachable', createdAt: ago(2 * HOUR), finishedAt: ended(2 * HOUR), lastFinished: { status: 'failed', finishedAt: ended(2 * HOUR), durationMs: 250 } }],
     ]);
     store.insertRun(runRecord('queued', { status: 'queued', createdAt: ago(1000) }));
     expect(store.latestByKey().get('RUN-demo/probe@local')).toMatchObject({ runId: 'queued', status: 'queued' });
@@ -50,7 +51,7 @@ describe('check_latest', () => {
     expect(store.latestByKey().get('RUN-demo/probe@local')!.runId).toBe('queued');
     // Deleting the newest falls back to the next newest; deleting the only run removes the key.
     store.database.exec(`DELETE FROM runs WHERE id IN ('queued', 'other')`);
-    expect(store.latestByKey().get('RUN-demo/probe@local')).toEqual({ runId: 'new', status: 'passed', failureKind: null, createdAt: ago(HOUR) });
+    expect(store.latestByKey().get('RUN-demo/probe@local')).toMatchObject({ runId: 'new', status: 'passed', failureKind: null, createdAt: ago(HOUR) });
     expect(store.latestByKey().has('RUN-demo/probe@remote')).toBe(false);
   });
 
@@ -69,6 +70,96 @@ describe('check_latest', () => {
         ['RUN-demo/contract@local', 'c'],
       ]),
     );
+  });
+});
+
+describe('check_latest verdicts', () => {
+  const verdict = () => store.latestByKey().get('RUN-demo/probe@local')!.lastFinished;
+
+  it('keeps the newest verdict beside the newest run while runs queue, run, end otherwise, change or are deleted', () => {
+    store.insertRun(finished('pass', 3 * HOUR, 'passed'));
+    store.insertRun(finished('fail', 2 * HOUR, 'failed'));
+    expect(verdict()).toEqual({ status: 'failed', finishedAt: ago(2 * HOUR - 1250), durationMs: 250 });
+    // A run going, then cancelled: the newest run changes, the verdict stays.
+    store.insertRun(runRecord('next', { status: 'queued', createdAt: ago(HOUR) }));
+    store.updateRun('next', { status: 'running', startedAt: ago(HOUR - 1000) });
+    expect(store.latestByKey().get('RUN-demo/probe@local')).toMatchObject({ runId: 'next', status: 'running', finishedAt: null, lastFinished: { status: 'failed' } });
+    store.updateRun('next', { status: 'cancelled', finishedAt: ago(HOUR - 3000) });
+    expect(store.latestByKey().get('RUN-demo/probe@local')).toMatchObject({ runId: 'next', status: 'cancelled', finishedAt: ago(HOUR - 3000), lastFinished: { status: 'failed' } });
+    // The verdict run changes status: a newer verdict is taken, one that is no longer a verdict gives way to the next newest.
+    store.updateRun('fail', { status: 'passed' });
+    expect(verdict()).toMatchObject({ status: 'passed', finishedAt: ago(2 * HOUR - 1250) });
+    store.updateRun('fail', { status: 'cancelled' });
+    expect(verdict()).toEqual({ status: 'passed', finishedAt: ago(3 * HOUR - 1250), durationMs: 250 });
+    // A prune that keeps only the newest run deletes the verdict under it: nothing is left to judge by.
+    store.database.exec(`DELETE FROM runs WHERE id IN ('pass', 'fail')`);
+    expect(store.latestByKey().get('RUN-demo/probe@local')).toMatchObject({ runId: 'next', lastFinished: null });
+    // A finished run arriving whole (the CLI, an import) is both the newest run and the verdict.
+    store.insertRun(finished('whole', HOUR / 2, 'errored'));
+    expect(store.latestByKey().get('RUN-demo/probe@local')).toMatchObject({ runId: 'whole', lastFinished: { status: 'errored', durationMs: 250 } });
+  });
+
+  it('agrees with the per-key statistics after any mix of writes: the same last verdict and last duration', () => {
+    const random = prng(11);
+    const statuses: RunRecord['status'][] = ['passed', 'failed', 'errored', 'cancelled', 'interrupted'];
+    const keys = ['local', 'remote'].flatMap((target) => ['RUN-demo/a', 'RUN-demo/b', 'RUN-demo/c'].map((blockId) => ({ blockId, target })));
+    const ids: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const roll = random();
+      const key = keys[Math.floor(random() * keys.length)]!;
+      if (roll < 0.55 || ids.length === 0) {
+        const id = `r${i}`;
+        ids.push(id);
+        const status = statuses[Math.floor(random() * statuses.length)]!;
+        store.insertRun(random() < 0.2 ? runRecord(id, { ...key, status: 'queued', createdAt: ago(Math.floor(random() * 48 * HOUR) + 60_000) }) : finished(id, Math.floor(random() * 48 * HOUR) + 60_000, status, key));
+      } else {
+        const id = ids[Math.floor(random() * ids.length)]!;
+        if (roll < 0.8) store.updateRun(id, { status: statuses[Math.floor(random() * statuses.length)]!, startedAt: ago(HOUR), finishedAt: ago(HOUR - 400) });
+        else {
+          store.database.prepare('DELETE FROM runs WHERE id = ?').run(id);
+          ids.splice(ids.indexOf(id), 1);
+        }
+      }
+    }
+    const stats = blockTargetStatsOf(store.database, NOW, keys);
+    const latest = store.latestByKey();
+    for (const { blockId, target } of keys) {
+      const key = `${blockId}@${target}`;
+      const expected = stats.get(key);
+      const state = latest.get(key);
+      expect(state?.runId, key).toBe(expected?.latest?.id);
+      expect(state?.finishedAt ?? null, key).toBe(expected?.latest?.finishedAt ?? null);
+      expect(state?.lastFinished ? { status: state.lastFinished.status, finishedAt: state.lastFinished.finishedAt } : null, key).toEqual(expected?.lastFinished ?? null);
+      expect(state?.lastFinished?.durationMs ?? null, key).toBe(expected?.durations.at(-1) ?? null);
+    }
+  });
+
+  it('adds and fills the end time and verdict of a file written before they existed, and replaces its triggers', () => {
+    store.insertRun(finished('a', 3 * HOUR, 'failed'));
+    store.insertRun(runRecord('b', { status: 'cancelled', createdAt: ago(2 * HOUR), finishedAt: ago(2 * HOUR - 500) }));
+    store.close();
+    // The table and a trigger as the previous version wrote them.
+    const raw = new DatabaseSync(file);
+    raw.exec(`DROP TRIGGER check_latest_v2_on_insert; DROP TRIGGER check_latest_v2_on_update; DROP TRIGGER check_latest_v2_on_delete;
+      CREATE TABLE old_latest AS SELECT block_id, target, run_id, status, failure_kind, created_at FROM check_latest;
+      DROP TABLE check_latest;
+      CREATE TABLE check_latest (block_id TEXT NOT NULL, target TEXT NOT NULL, run_id TEXT NOT NULL, status TEXT NOT NULL, failure_kind TEXT, created_at TEXT NOT NULL, PRIMARY KEY (block_id, target)) WITHOUT ROWID;
+      INSERT INTO check_latest SELECT * FROM old_latest; DROP TABLE old_latest;
+      CREATE TRIGGER check_latest_on_insert AFTER INSERT ON runs BEGIN SELECT 1; END;`);
+    raw.close();
+    store = new SqliteRunStore(file);
+    expect(store.latestByKey().get('RUN-demo/probe@local')).toEqual({
+      runId: 'b',
+      status: 'cancelled',
+      failureKind: null,
+      createdAt: ago(2 * HOUR),
+      finishedAt: ago(2 * HOUR - 500),
+      lastFinished: { status: 'failed', finishedAt: ago(3 * HOUR - 1250), durationMs: 250 },
+    });
+    const triggers = (store.database.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'check_latest%on_insert'`).all() as Array<{ name: string }>).map((row) => row.name);
+    expect(new Set(triggers)).toEqual(new Set(['check_latest_version_on_insert', 'check_latest_v2_on_insert']));
+    store.insertRun(finished('c', HOUR, 'passed'));
+    expect(store.latestByKey().get('RUN-demo/probe@local')).toMatchObject({ runId: 'c', lastFinished: { status: 'passed' } });
   });
 });
 
