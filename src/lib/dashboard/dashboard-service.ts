@@ -1,11 +1,11 @@
 import type { DocRecord, DocSet, DocsRepository } from '../docs/index.ts';
 import type { IncidentService } from '../incidents/index.ts';
 import { blockAnchor, blockIdParts, buildCitationIndex, buildSchemaCitationIndex, type ProcedureCatalog } from '../procedures/index.ts';
-import type { RunbookRunService, RunService } from '../runs/index.ts';
+import { statsKey, type RunbookRunService, type RunService } from '../runs/index.ts';
 import { runbookEvery, type RunbookScheduler, type Scheduler } from '../schedules/index.ts';
 import type { SystemsConfig } from '../systems/index.ts';
 import type { TargetHealthMonitor } from '../systems/index.ts';
-import { loadDashboard, type Dashboard, type DashboardFilters, type DashboardQuery } from './dashboard-data.ts';
+import { checkStates, loadDashboard, type Dashboard, type DashboardFilters, type DashboardQuery, type DashboardSources } from './dashboard-data.ts';
 import { docFreshness, type DocFreshness } from './doc-freshness.ts';
 import { prometheusMetrics } from './prometheus-metrics.ts';
 import { startRows } from './run-all.ts';
@@ -38,10 +38,14 @@ export class DashboardService {
 
   /** The checks' rows on every target, filtered, sorted and paged, with counts over all rows. */
   async load(query: DashboardQuery = {}): Promise<Dashboard> {
+    return loadDashboard(await this.sources(), query);
+  }
+
+  private async sources(): Promise<DashboardSources> {
     const { catalog, runs, incidents, health, scheduler, defaultTargets } = this.deps;
     const store = { blockTargetStats: (now: Date, keys?: Array<{ blockId: string; target: string }>) => runs.stats(now, keys), latestByKey: () => runs.latestByKey() };
     const maintenance = this.deps.systems.maintenance;
-    return loadDashboard({ set: await this.deps.docs.current(), catalog, store, incidents, health, scheduler, defaultTargets, ...(maintenance ? { maintenance } : {}) }, query);
+    return { set: await this.deps.docs.current(), catalog, store, incidents, health, scheduler, defaultTargets, ...(maintenance ? { maintenance } : {}) };
   }
 
   /** Runnable runbooks on each of their targets, with their latest runbook run and schedule: the first `limit`, and how many there are. */
@@ -74,10 +78,18 @@ export class DashboardService {
 
   /** The Prometheus text exposition of every check, its runs and open incidents. */
   async metrics(): Promise<string> {
-    const dashboard = await this.load();
-    const checks = new Set(dashboard.rows.map((row) => row.key));
-    const runs = this.deps.runs.countsByStatus().filter((count) => checks.has(`${count.blockId}@${count.target}`));
-    return prometheusMetrics(dashboard.rows, runs, this.deps.incidents.openCounts(), dashboard.targets);
+    // From check_latest alone: building full rows would read every check's recent runs.
+    const states = checkStates(await this.sources());
+    const checks = new Set(states.map((state) => state.key));
+    const runs = this.deps.runs.countsByStatus().filter((count) => checks.has(statsKey(count.blockId, count.target)));
+    const rows = states.map((state) => ({
+      blockId: state.entry.block.id,
+      target: state.entry.target,
+      status: state.status,
+      maintenance: state.maintenance,
+      lastFinished: state.latest?.lastFinished ?? null,
+    }));
+    return prometheusMetrics(rows, runs, this.deps.incidents.openCounts(), this.deps.health.snapshot());
   }
 
   /** Queues every runnable check matching the filters, joining runs already going. */
@@ -86,9 +98,15 @@ export class DashboardService {
     return startRows(dashboard.rows, await this.deps.docs.current(), this.deps.catalog, this.deps.runs, actor, actorRole);
   }
 
-  /** When each doc's runnable blocks last passed, for every doc at once (one statistics query). */
+  /** How each doc's runnable checks stand, for every doc at once: one read of check_latest, not of the runs. */
   freshnessOf(set: DocSet): (doc: DocRecord) => DocFreshness | null {
-    const stats = this.deps.runs.stats();
+    const latest = this.deps.runs.latestByKey();
+    const stats = {
+      get: (key: string) => {
+        const state = latest.get(key);
+        return state ? { latest: state, lastFinished: state.lastFinished } : undefined;
+      },
+    };
     return (doc) => docFreshness(this.deps.catalog.blocksOf(doc, set), stats, this.deps.defaultTargets);
   }
 

@@ -1,5 +1,5 @@
 import type { ProcedureBlock } from '../procedures/index.ts';
-import { isFinal, statsKey, type BlockTargetStats, type RunStatus } from '../runs/index.ts';
+import { isFinal, statsKey, type RunStatus } from '../runs/index.ts';
 import { checkName } from './check-rows.ts';
 
 /** How one check stands on one target: its newest ended run, and whether one is going now. */
@@ -30,8 +30,14 @@ export interface DocFreshness {
   flag: 'failing' | 'never run' | null;
 }
 
+/** What freshness is judged from for one check on one target: its newest run and its newest verdict. */
+export interface FreshnessInput {
+  latest: { status: RunStatus; createdAt: string; finishedAt: string | null } | null;
+  lastFinished: { status: RunStatus; finishedAt: string } | null;
+}
+
 /** How a doc's runnable checks stand on each target; null when it has none, so a doc without checks says nothing. */
-export function docFreshness(blocks: ProcedureBlock[], stats: Map<string, BlockTargetStats>, defaultTargets: string[]): DocFreshness | null {
+export function docFreshness(blocks: ProcedureBlock[], stats: Pick<ReadonlyMap<string, FreshnessInput>, 'get'>, defaultTargets: string[]): DocFreshness | null {
   const checks = blocks.filter((block) => block.runnable && block.isCheck);
   if (checks.length === 0) return null;
   const byTarget = new Map<string, CheckFreshness[]>();
@@ -55,7 +61,7 @@ export function docFreshness(blocks: ProcedureBlock[], stats: Map<string, BlockT
   };
 }
 
-function checkFreshness(block: ProcedureBlock, key: string, entry: BlockTargetStats | undefined): CheckFreshness {
+function checkFreshness(block: ProcedureBlock, key: string, entry: FreshnessInput | undefined): CheckFreshness {
   const latest = entry?.latest ?? null;
   const going = latest?.status === 'queued' || latest?.status === 'running' ? latest.status : null;
   // Judged by the newest verdict: a check that failed and is running again is still failing,
@@ -63,6 +69,5 @@ function checkFreshness(block: ProcedureBlock, key: string, entry: BlockTargetSt
   let last: CheckFreshness['last'] = null;
   if (entry?.lastFinished) last = { status: entry.lastFinished.status, at: entry.lastFinished.finishedAt };
   else if (latest && isFinal(latest.status)) last = { status: latest.status, at: latest.finishedAt ?? latest.createdAt };
-  else if (entry?.lastPassAt) last = { status: 'passed', at: entry.lastPassAt };
   return { key, blockId: block.id, name: checkName(block), last, going };
 }

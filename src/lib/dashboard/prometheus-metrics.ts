@@ -24,8 +24,13 @@ function labels(pairs: Record<string, string>): string {
   return `{${Object.entries(pairs).map(([k, v]) => `${k}="${label(v)}"`).join(',')}}`;
 }
 
+/** What the exposition says of one check on one target. */
+export interface MetricRow extends Pick<DashboardRow, 'blockId' | 'target' | 'status' | 'maintenance'> {
+  lastFinished: { status: string; durationMs: number } | null;
+}
+
 /** Prometheus text exposition (version 0.0.4) of every check's state. */
-export function prometheusMetrics(rows: DashboardRow[], runs: RunCount[], incidents: OpenIncidentCount[], targets: Array<{ name: string; reachable: boolean | null }>): string {
+export function prometheusMetrics(rows: MetricRow[], runs: RunCount[], incidents: OpenIncidentCount[], targets: Array<{ name: string; reachable: boolean | null }>): string {
   const out: string[] = [];
   const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
   family('runbook_live_check_up', 'gauge', 'Last finished verdict of a check on a target: 1 passed, 0 failed; absent when it never finished.');
@@ -39,7 +44,7 @@ export function prometheusMetrics(rows: DashboardRow[], runs: RunCount[], incide
   family('runbook_live_check_maintenance', 'gauge', 'Whether a check on a target is in a maintenance window now: 1 in one, 0 not.');
   for (const row of rows) out.push(`runbook_live_check_maintenance${labels({ check: row.blockId, target: row.target })} ${row.maintenance ? 1 : 0}`);
   family('runbook_live_check_last_duration_seconds', 'gauge', 'Duration of the last finished run of a check on a target.');
-  for (const row of rows) if (row.lastDurationMs !== null) out.push(`runbook_live_check_last_duration_seconds${labels({ check: row.blockId, target: row.target })} ${(row.lastDurationMs / 1000).toFixed(3)}`);
+  for (const row of rows) if (row.lastFinished) out.push(`runbook_live_check_last_duration_seconds${labels({ check: row.blockId, target: row.target })} ${(row.lastFinished.durationMs / 1000).toFixed(3)}`);
   family('runbook_live_check_runs_total', 'counter', 'Runs of a check on a target, by result.');
   for (const run of runs) out.push(`runbook_live_check_runs_total${labels({ check: run.blockId, target: run.target, result: run.status })} ${run.count}`);
   family('runbook_live_incidents_open', 'gauge', 'Open incidents of a check on a target, by failure kind.');

@@ -72,7 +72,7 @@ describe('docFreshness', () => {
   it('keeps a check that failed and is running again in failing, and one that passed before and is running again out of never run', () => {
     const result = fresh({
       'RUN-demo/probe@local': stats({ latest: latest('running'), lastFinished: { status: 'failed', finishedAt: ago(5 * MIN) } }),
-      'RUN-demo/probe@remote': stats({ latest: latest('running'), lastPassAt: ago(60 * MIN) }),
+      'RUN-demo/probe@remote': stats({ latest: latest('running'), lastFinished: { status: 'passed', finishedAt: ago(60 * MIN) } }),
     });
     expect(result!.failing).toEqual(['RUN-demo/probe@local']);
     expect(result!.neverRun).not.toContain('RUN-demo/probe@remote');

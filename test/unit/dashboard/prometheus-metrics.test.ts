@@ -1,48 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { prometheusMetrics, type OpenIncidentCount, type RunCount } from '../../../src/lib/dashboard/prometheus-metrics.ts';
-import type { DashboardRow } from '../../../src/lib/dashboard/dashboard-data.ts';
+import { prometheusMetrics, type MetricRow, type OpenIncidentCount, type RunCount } from '../../../src/lib/dashboard/prometheus-metrics.ts';
 import type { CheckStatus } from '../../../src/lib/dashboard/check-rows.ts';
-import { latest } from './fixtures.ts';
+import type { RunStatus } from '../../../src/lib/runs/index.ts';
 
-function dashRow(blockId: string, target: string, status: CheckStatus, lastRun: DashboardRow['lastRun'], lastDurationMs: number | null, lastFinished?: DashboardRow['lastFinished']): DashboardRow {
-  const finished = lastRun && ['passed', 'failed', 'errored'].includes(lastRun.status) ? { status: lastRun.status, finishedAt: lastRun.finishedAt ?? lastRun.createdAt } : null;
-  return {
-    key: `${blockId}@${target}`,
-    blockId,
-    name: blockId.split('/').pop()!,
-    hash: '0123456789abcdef',
-    docId: blockId.split('/')[0]!,
-    docTitle: 'Demo',
-    system: 'demo',
-    target,
-    kind: 'procedure',
-    status,
-    reason: null,
-    maintenance: null,
-    lastRun,
-    lastFinished: lastFinished === undefined ? finished : lastFinished,
-    lastDurationMs,
-    passRate24h: null,
-    passRate7d: null,
-    durations: lastDurationMs === null ? [] : [lastDurationMs],
-    sparkline: '',
-    sparklineChanges: '',
-    schedule: null,
-    openIncidents: 0,
-    nextRunAt: null,
-    skippedWhileRunning: 0,
-  };
+/** A row whose newest run ended with `last` after `durationMs`; a verdict when it passed, failed or errored. */
+function dashRow(blockId: string, target: string, status: CheckStatus, last: RunStatus | null, durationMs: number | null, lastFinished?: MetricRow['lastFinished']): MetricRow {
+  const verdict = last && durationMs !== null && ['passed', 'failed', 'errored'].includes(last) ? { status: last, durationMs } : null;
+  return { blockId, target, status, maintenance: null, lastFinished: lastFinished === undefined ? verdict : lastFinished };
 }
 
 const ROWS = [
-  dashRow('RUN-demo/ok', 'local', 'passing', latest('passed'), 1234),
-  dashRow('RUN-demo/flaky', 'local', 'failing', latest('failed'), 2500),
-  dashRow('RUN-demo/broken', 'local', 'failing', latest('errored'), 5),
+  dashRow('RUN-demo/ok', 'local', 'passing', 'passed', 1234),
+  dashRow('RUN-demo/flaky', 'local', 'failing', 'failed', 2500),
+  dashRow('RUN-demo/broken', 'local', 'failing', 'errored', 5),
   dashRow('RUN-demo/new', 'local', 'never run', null, null),
   dashRow('RUN-demo/manual', 'local', 'not runnable', null, null),
   // In a window, its last verdict kept: runbook_live_check_up still says it failed.
   {
-    ...dashRow('RUN-demo/patched', 'local', 'maintenance', latest('failed'), 40),
+    ...dashRow('RUN-demo/patched', 'local', 'maintenance', 'failed', 40),
     maintenance: { reason: 'engine upgrade', from: '2026-11-26T11:00:00.000Z', until: '2026-11-26T13:00:00.000Z', source: 'targets.local.maintenance.0' },
   },
 ];
@@ -149,14 +124,14 @@ describe('prometheusMetrics', () => {
   });
 
   it('leaves check_up out for a check that never finished, or whose last run was cancelled', () => {
-    const rows = [dashRow('RUN-demo/c', 'local', 'cancelled', latest('cancelled'), null), dashRow('RUN-demo/i', 'local', 'cancelled', latest('interrupted'), null)];
+    const rows = [dashRow('RUN-demo/c', 'local', 'cancelled', 'cancelled', null), dashRow('RUN-demo/i', 'local', 'cancelled', 'interrupted', null)];
     expect(prometheusMetrics(rows, [], [], []).split('\n').filter((l) => l.startsWith('runbook_live_check_up'))).toEqual([]);
   });
 
   it('escapes backslashes, double quotes and newlines in label values', () => {
     const odd = 'RUN-x/a"b\\c\nd';
     const text = prometheusMetrics(
-      [dashRow(odd, 'local', 'passing', latest('passed'), 1000)],
+      [dashRow(odd, 'local', 'passing', 'passed', 1000)],
       [{ blockId: odd, target: 'tar"get', status: 'passed', count: 1 }],
       [{ blockId: odd, target: 'local', failureKind: 'back\\slash', count: 2 }],
       [{ name: 'new\nline', reachable: true }],
@@ -171,7 +146,7 @@ describe('prometheusMetrics', () => {
 
   // Scrapes during a run must not see the check's verdict disappear.
   it('keeps the last finished verdict while the next run is going', () => {
-    const row = dashRow('RUN-demo/flaky', 'local', 'running', latest('running'), 2500, { status: 'failed', finishedAt: '2026-11-26T10:00:02.000Z' });
+    const row = dashRow('RUN-demo/flaky', 'local', 'running', 'running', null, { status: 'failed', durationMs: 2500 });
     const text = prometheusMetrics([row], [{ blockId: 'RUN-demo/flaky', target: 'local', status: 'failed', count: 1 }], [], []);
     expect(text).toContain('runbook_live_check_last_duration_seconds{check="RUN-demo/flaky",target="local"} 2.500');
     expect(text).toMatch(/^runbook_live_check_up\{check="RUN-demo\/flaky",target="local"\} 0$/m);
