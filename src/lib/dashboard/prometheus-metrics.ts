@@ -16,7 +16,11 @@ export interface OpenIncidentCount {
   count: number;
 }
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 function label(value: string): string {
+  // Most values need nothing: skipping the three replaces matters at 10,000 checks × 7 families.
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
